@@ -1,0 +1,47 @@
+"""Helpers for the Deep Learning Basics course.
+
+Importing this package is cheap (no TensorFlow): it only sets environment defaults that must
+be in place before TensorFlow loads. `setup()` does the per-notebook rest.
+"""
+import contextlib
+import os
+import sys
+
+# Set before TensorFlow is imported anywhere: hides its C++ INFO/WARNING logs, picks the backend.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+__version__ = "0.1.0"
+
+
+@contextlib.contextmanager
+def _quiet_stderr_fd():
+    """Silence file descriptor 2 (C++ logs) for a moment; Python exceptions still propagate.
+
+    TensorFlow 2.21 prints a oneDNN notice through absl before its log level is read, so
+    TF_CPP_MIN_LOG_LEVEL cannot hide it, and Jupyter shows fd 2 in the notebook.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def setup(seed: int = 0) -> None:
+    """Import TensorFlow quietly, seed Python, NumPy and TensorFlow, apply the plot style.
+
+    Every lesson calls this first, so a re-run gives the same numbers.
+    """
+    with _quiet_stderr_fd():
+        import tensorflow  # noqa: F401  (loaded here, once, without its start-up notices)
+        import keras
+
+    from . import plots
+
+    keras.utils.set_random_seed(seed)
+    plots.use_course_style()

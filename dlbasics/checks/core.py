@@ -1,0 +1,151 @@
+"""The machinery behind every instant check.
+
+An `Exercise` is defined once: its cases (the inputs, with a label a learner understands),
+how to run a submission on a case (`produce`), and how to judge what came out (`judge`).
+The notebook check runs the fixed cases; the autograder reuses the same definition with
+more, randomized cases (`cases(rng)`). `produce` runs learner code and returns plain data
+(arrays, numbers); `judge` never calls learner code, so grading can keep the two apart.
+
+Failure messages say which case failed, what differs and a hint, never the expected value.
+"""
+import copy
+import inspect
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A check did not pass. IPython shows just the message, not the checker's internals."""
+
+    def _render_traceback_(self):
+        return ["\u274c " + line if i == 0 else "   " + line for i, line in enumerate(str(self).splitlines())]
+
+
+@dataclass
+class Case:
+    label: str                       # shown to the learner: "a batch of 4 rows", "large logits"
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    hint: str = ""                   # extra hint when this case fails
+
+
+class Exercise:
+    number: int = 0
+    title: str = ""                  # "softmax": names the function the learner writes
+    hint: str = ""                   # shown on any failure
+    points: int = 1
+    rtol: float = 1e-5
+    atol: float = 1e-6
+
+    def cases(self, rng=None):
+        """The check's cases; with a NumPy Generator, extra randomized cases (autograder)."""
+        raise NotImplementedError
+
+    def reference(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def produce(self, fn, case):
+        """Run the learner's function on one case (untrusted side). Returns plain data."""
+        return fn(*case.args, **case.kwargs)
+
+    def judge(self, got, case):
+        """None when `got` is right for `case`, else a sentence saying what differs."""
+        want = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        return compare_arrays(got, want, self.rtol, self.atol)
+
+    # ---- the notebook-facing check -------------------------------------------------------
+    def check(self, fn, *, cases=None, quiet=False):
+        """Run every case; print one pass line, or raise CheckFailed with what differs + a hint."""
+        name = f"Exercise {self.number} ({self.title})"
+        if not callable(fn) or inspect.isclass(fn):
+            kind = type(fn).__name__
+            raise CheckFailed(f"{name}: expected your function `{self.title}` itself, got a {kind}.\n"
+                              f"Pass the function without calling it: check.exercise_{self.number}({self.title})")
+        cases = self.cases() if cases is None else cases
+        for case in cases:
+            problem = self.try_case(fn, case)
+            if problem:
+                hints = [h for h in (case.hint, self.hint) if h]
+                raise CheckFailed(f"{name}, case '{case.label}': {problem}\n"
+                                  + "\n".join(f"Hint: {h}" for h in hints))
+        if not quiet:
+            print(f"\u2705 {name}: {self.pass_line(cases)}")
+
+    def pass_line(self, cases):
+        return f"all {len(cases)} cases pass."
+
+    def try_case(self, fn, case):
+        """Run and judge one case; a sentence describing the problem, or None."""
+        before = copy.deepcopy((case.args, case.kwargs))
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")   # e.g. overflow warnings: the values are judged instead
+                got = self.produce(fn, case)
+        except NotImplementedError:
+            return "not implemented yet: replace the `raise NotImplementedError` line with your code."
+        except CheckFailed as e:        # produce() found a problem it can explain
+            return str(e)
+        except Exception as e:          # the learner's code raised: say what, not where in the checker
+            return f"your code raised {type(e).__name__}: {e}"
+        if not _same(before, (case.args, case.kwargs)):
+            return "your function changed its input in place; work on a copy or build a new array."
+        return self.judge(got, case)
+
+
+def _same(a, b):
+    """Deep equality that understands arrays and DataFrames (to spot in-place edits)."""
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if hasattr(a, "equals"):            # pandas
+        return a.equals(b)
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    try:
+        return bool(a == b)
+    except Exception:
+        return True
+
+
+def as_array(got, what="your function"):
+    """Convert a result (list, NumPy or TensorFlow tensor) to a float array, or explain why not."""
+    if got is None:
+        raise CheckFailed(f"{what} returned None. Did you forget `return`?")
+    try:
+        return np.asarray(got, dtype="float64")
+    except Exception:
+        raise CheckFailed(f"{what} returned a {type(got).__name__}, which is not an array of numbers.") from None
+
+
+def compare_arrays(got, want, rtol=1e-5, atol=1e-6, what="the result"):
+    """Say how `got` differs from `want` (shape, non-finite values, how many entries), or None."""
+    try:
+        got = as_array(got)
+    except CheckFailed as e:
+        return str(e)
+    want = np.asarray(want, dtype="float64")
+    if got.shape != want.shape:
+        return f"{what} has shape {got.shape}, but for this input it should have shape {want.shape}."
+    bad_finite = ~np.isfinite(got) & np.isfinite(want)
+    if bad_finite.any():
+        return (f"{what} contains nan or inf ({int(bad_finite.sum())} of {got.size} values), "
+                "a sign of overflow or division by zero.")
+    close = np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        first = tuple(int(i) for i in np.argwhere(~close)[0])
+        where = f" (the first at index {first})" if got.ndim else ""
+        return f"{int((~close).sum())} of {got.size} values are wrong{where}."
+    return None
+
+
+def exercises(*items):
+    """A check module's public names: `exercise_N(fn)` runs the check of exercise N, and
+    `reference(N)` gives the course's own version, which the rest of a lesson uses so that
+    it runs even while an exercise is unfinished."""
+    by_number = {ex.number: ex for ex in items}
+    names = {f"exercise_{n}": ex.check for n, ex in by_number.items()}
+    names["reference"] = lambda number: by_number[number].reference
+    return names

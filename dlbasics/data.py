@@ -1,0 +1,117 @@
+"""Offline datasets: everything a lesson loads lies in data/ (checksummed) or is made by code.
+
+Nothing here downloads. A missing or altered file stops with a message that names it and says
+how to get it back, instead of a confusing error deep inside pandas or TensorFlow.
+"""
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(os.environ.get("DLBASICS_DATA", Path(__file__).resolve().parent.parent / "data"))
+CHECKSUMS = "checksums.sha256"
+
+FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+# Each dataset is the set of files under its folder (or the one file) named here.
+DATASETS = {
+    "fashion_mnist": "tfds/fashion_mnist",
+    "seattle_weather": "seattle_weather.csv",
+}
+
+HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "
+              "or rebuild data/ with `make data` as data/README.md explains.")
+
+
+class DataError(RuntimeError):
+    """A course data file is missing or does not match its recorded checksum."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _recorded(data_dir: Path) -> dict:
+    listing = data_dir / CHECKSUMS
+    if not listing.exists():
+        raise DataError(f"The course data folder {data_dir} has no {CHECKSUMS}: "
+                        f"is DLBASICS_DATA pointing at the repository's data/ folder? {HOW_TO_FIX}")
+    sums = {}
+    for line in listing.read_text().splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            sums[name.strip()] = digest
+    return sums
+
+
+@lru_cache(maxsize=None)
+def verify(name: str, data_dir: Path = DATA_DIR) -> Path:
+    """Check every file of dataset `name` against data/checksums.sha256; return its path."""
+    if name not in DATASETS:
+        raise KeyError(f"Unknown dataset {name!r}; the course ships {sorted(DATASETS)}")
+    prefix = DATASETS[name]
+    files = {p: d for p, d in _recorded(data_dir).items() if p == prefix or p.startswith(prefix + "/")}
+    if not files:
+        raise DataError(f"data/{CHECKSUMS} lists no files for {name!r}. {HOW_TO_FIX}")
+    for rel, digest in sorted(files.items()):
+        path = data_dir / rel
+        if not path.exists():
+            raise DataError(f"Dataset {name!r}: file data/{rel} is missing. {HOW_TO_FIX}")
+        if _sha256(path) != digest:
+            raise DataError(f"Dataset {name!r}: file data/{rel} is corrupt or was changed "
+                            f"(its SHA-256 differs from data/{CHECKSUMS}). {HOW_TO_FIX}")
+    return data_dir / prefix
+
+
+def tfds_dir() -> str:
+    """The `data_dir` to give `tfds.load(..., download=False)` for the course's image datasets."""
+    verify("fashion_mnist")
+    return str(DATA_DIR / "tfds")
+
+
+def fashion_mnist(split: str = "train", limit: int | None = None):
+    """Fashion-MNIST as NumPy arrays: images (n, 28, 28, 1) uint8 and labels (n,) int64.
+
+    Reads the TFDS copy in data/ (20,000 training and 5,000 test images of the original
+    60,000 + 10,000). `split` takes TFDS syntax too, e.g. "train[:2000]".
+    """
+    import tensorflow_datasets as tfds
+
+    if limit is not None:
+        split = f"{split}[:{limit}]"
+    ds = tfds.load("fashion_mnist", split=split, data_dir=tfds_dir(), download=False,
+                   as_supervised=True, batch_size=-1)
+    x, y = tfds.as_numpy(ds)
+    return x, y
+
+
+def seattle_weather():
+    """Daily weather at Seattle, 2012-2015: date, precipitation (mm), temp_max and temp_min (°C),
+    wind (m/s) and a weather label. One row per day, 1,461 rows."""
+    import pandas as pd
+
+    path = verify("seattle_weather")
+    return pd.read_csv(path, parse_dates=["date"])
+
+
+def two_spirals(n: int = 1000, noise: float = 0.25, turns: float = 1.75, seed: int = 0):
+    """Two interleaved spirals in the plane: points (n, 2) float32, labels (n,) 0/1.
+
+    Made by code, not stored: a classic problem no straight line (and no shallow, narrow
+    network) can separate.
+    """
+    rng = np.random.default_rng(seed)
+    k = n // 2
+    t = np.sqrt(rng.uniform(0, 1, k)) * turns * 2 * np.pi
+    arm = np.c_[t * np.cos(t), t * np.sin(t)] / (turns * 2 * np.pi) * 4
+    x = np.concatenate([arm, -arm]) + rng.normal(0, noise * 0.4, (2 * k, 2))
+    y = np.r_[np.zeros(k), np.ones(k)].astype("int64")
+    order = rng.permutation(2 * k)
+    return x[order].astype("float32"), y[order]

@@ -1,0 +1,141 @@
+"""Every exercise's check: passes the solution, fails the stub, fails every plausible mistake,
+accepts other correct implementations, and explains bad input instead of crashing."""
+import re
+
+import numpy as np
+import pytest
+
+from dlbasics import build, notebook
+from dlbasics.checks import lesson
+from dlbasics.checks.core import CheckFailed
+from wrong_answers import WRONG
+
+LESSONS = [p.name for p in build.solution_paths()]
+EXERCISES = [(name, ex) for name in LESSONS for ex in lesson(name[:2]).EXERCISES]
+IDS = [f"{name[:2]}-ex{ex.number}" for name, ex in EXERCISES]
+
+
+def learner_function(folder, name, ex):
+    ns = notebook.run_exercise(build.ROOT / folder / name, ex.number)
+    assert ex.title in ns, f"{folder}/{name}: exercise {ex.number} must define `{ex.title}`"
+    return ns[ex.title]
+
+
+@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+def test_solution_passes(name, ex, capsys):
+    ex.check(learner_function("solutions", name, ex))
+    assert "\u2705" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+def test_solution_passes_randomized_cases(name, ex):
+    """The grader's extra random cases are valid: the solution passes them for several seeds."""
+    fn = learner_function("solutions", name, ex)
+    for seed in range(3):
+        ex.check(fn, cases=ex.cases(np.random.default_rng(seed)), quiet=True)
+
+
+@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+def test_stub_fails(name, ex):
+    with pytest.raises(CheckFailed, match="not implemented yet"):
+        ex.check(learner_function("lessons", name, ex))
+
+
+@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+def test_every_exercise_has_two_wrong_answers(name, ex):
+    assert len(WRONG.get((name[:2], ex.number), [])) >= 2
+
+
+WRONG_CASES = [(name, ex, fn) for name, ex in EXERCISES for fn in WRONG.get((name[:2], ex.number), [])]
+
+
+@pytest.mark.parametrize("name, ex, fn", WRONG_CASES, ids=[f"{n[:2]}-ex{e.number}-{f.__name__}" for n, e, f in WRONG_CASES])
+def test_wrong_answer_fails_with_a_hint(name, ex, fn):
+    with pytest.raises(CheckFailed) as failure:
+        ex.check(fn)
+    message = str(failure.value)
+    assert f"Exercise {ex.number}" in message and "case '" in message
+    assert "Hint:" in message
+    assert "Traceback" not in message
+
+
+@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+def test_failure_never_shows_the_expected_values(name, ex):
+    """Feed a wrong answer and make sure no expected number from the reference leaks out."""
+    fn = WRONG[(name[:2], ex.number)][0]
+    for case in ex.cases():
+        problem = ex.try_case(fn, case)
+        if not problem:
+            continue
+        try:
+            want = np.atleast_1d(np.asarray(ex.reference(*case.args, **case.kwargs), dtype=float)).ravel()
+        except (TypeError, ValueError, NotImplementedError):
+            return  # not a numeric reference (e.g. a trained model's accuracy threshold)
+        numbers = {float(m) for m in re.findall(r"-?\d+\.\d+|-?\d+", problem)}
+        leaked = [w for w in want[:50] if not float(w).is_integer() and round(float(w), 4) in {round(n, 4) for n in numbers}]
+        assert not leaked, f"message reveals expected value(s) {leaked}: {problem}"
+        return
+
+
+@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+def test_passing_a_result_instead_of_the_function_is_explained(name, ex):
+    with pytest.raises(CheckFailed, match="function .* itself"):
+        ex.check(np.zeros(3))
+
+
+# ---- other correct implementations pass (the checks test behaviour, not code) --------------
+def test_alternative_implementations_pass():
+    import scipy.special
+    from sklearn.preprocessing import StandardScaler
+
+    l00, l01, l02 = lesson("00"), lesson("01"), lesson("02")
+
+    def sklearn_standardize(train, test):
+        scaler = StandardScaler().fit(train)
+        return scaler.transform(train), scaler.transform(test)
+
+    l00.exercise_1(sklearn_standardize)
+    l01.exercise_1(lambda x, w, b: scipy.special.expit(np.dot(x, w) + b))
+    l01.exercise_2(lambda x, k, b, activation=None: (activation or (lambda z: z))(np.einsum("ni,iu->nu", x, k) + b))
+    l01.exercise_3(lambda sizes: sum((a + 1) * b for a, b in zip(sizes, sizes[1:])))
+    l02.exercise_1(scipy.special.expit)
+    l02.exercise_2(lambda x, axis=-1: scipy.special.softmax(x, axis=axis))
+    l02.exercise_3(lambda x, beta=1.0: np.asarray(x) * scipy.special.expit(beta * np.asarray(x)))
+
+
+def test_tensorflow_results_are_accepted():
+    import tensorflow as tf
+
+    lesson("02").exercise_1(lambda x: tf.math.sigmoid(tf.constant(x, tf.float64)))
+
+
+def test_returning_none_says_return_is_missing():
+    with pytest.raises(CheckFailed, match="forget `return`"):
+        lesson("02").exercise_1(lambda x: None)
+
+
+def test_learner_exception_is_reported_not_raised():
+    def broken(x, axis=-1):
+        raise ValueError("shapes do not align")
+
+    with pytest.raises(CheckFailed, match="raised ValueError: shapes do not align"):
+        lesson("02").exercise_2(broken)
+
+
+def test_in_place_edit_of_input_is_caught():
+    def edits_input(train, test):
+        train -= train.mean(0)  # modifies the caller's array
+        return train, test
+
+    with pytest.raises(CheckFailed):
+        lesson("00").exercise_1(edits_input)
+
+
+def test_wrong_shape_is_explained():
+    with pytest.raises(CheckFailed, match=r"has shape \(5,\), but .* should have shape \(3,\)"):
+        lesson("02").exercise_2(lambda x, axis=-1: np.ones(5) / 5)
+
+
+def test_ipython_shows_only_the_message():
+    err = CheckFailed("Exercise 1 (x), case 'c': wrong.\nHint: h")
+    assert err._render_traceback_() == ["\u274c Exercise 1 (x), case 'c': wrong.", "   Hint: h"]

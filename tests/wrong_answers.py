@@ -1,0 +1,221 @@
+"""Plausible mistakes, at least two per exercise. Every check must reject every one of them
+(tests/test_checks.py); the autograder's tests reuse them. Key: (lesson, exercise number)."""
+import keras
+import numpy as np
+import pandas as pd
+from keras import layers
+
+WRONG = {}
+
+
+def wrong(lesson, number):
+    def register(fn):
+        WRONG.setdefault((lesson, number), []).append(fn)
+        return fn
+    return register
+
+
+# ---- lesson 00 ------------------------------------------------------------------------------
+@wrong("00", 1)
+def standardize_test_with_own_stats(train, test):
+    train, test = np.asarray(train, float), np.asarray(test, float)
+    return (train - train.mean(0)) / train.std(0), (test - test.mean(0)) / test.std(0)
+
+
+@wrong("00", 1)
+def standardize_with_pooled_stats(train, test):
+    both = np.concatenate([train, test]).astype(float)
+    m, s = both.mean(0), np.where(both.std(0) == 0, 1, both.std(0))
+    return (train - m) / s, (test - m) / s
+
+
+@wrong("00", 1)
+def standardize_rows_not_columns(train, test):
+    train, test = np.asarray(train, float), np.asarray(test, float)
+    m, s = train.mean(1, keepdims=True), train.std(1, keepdims=True)
+    return (train - m) / s, (test - test.mean(1, keepdims=True)) / test.std(1, keepdims=True)
+
+
+@wrong("00", 1)
+def standardize_constant_column_nan(train, test):
+    train, test = np.asarray(train, float), np.asarray(test, float)
+    m, s = train.mean(0), train.std(0)
+    return (train - m) / s, (test - m) / s
+
+
+def _features(df, angle_unit=2 * np.pi, day=None, log=np.log1p, rainy=lambda p: p > 0, wind=3.6):
+    day = df["date"].dt.day_of_year if day is None else day(df)
+    angle = angle_unit * day / 365.25
+    return pd.DataFrame({"season_sin": np.sin(angle), "season_cos": np.cos(angle),
+                         "log_precip": log(df["precipitation"]), "rainy": rainy(df["precipitation"]).astype(float),
+                         "wind_kmh": df["wind"] * wind}, index=df.index)
+
+
+@wrong("00", 2)
+def features_in_degrees(df):
+    return _features(df, angle_unit=360)
+
+
+@wrong("00", 2)
+def features_month_instead_of_day(df):
+    return _features(df, day=lambda d: d["date"].dt.month)
+
+
+@wrong("00", 2)
+def features_log_without_one(df):
+    with np.errstate(divide="ignore"):
+        return _features(df, log=np.log)
+
+
+@wrong("00", 2)
+def features_wind_divided(df):
+    return _features(df, wind=1 / 3.6)
+
+
+@wrong("00", 2)
+def features_added_to_input(df):
+    for name, col in _features(df).items():
+        df[name] = col
+    return df
+
+
+@wrong("00", 2)
+def features_reset_index(df):
+    return _features(df).reset_index(drop=True)
+
+
+@wrong("00", 3)
+def classifier_without_softmax(_=None):
+    model = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(64, activation="relu"), layers.Dense(10)])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@wrong("00", 3)
+def classifier_one_output(_=None):
+    model = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    return model
+
+
+@wrong("00", 3)
+def classifier_not_compiled(_=None):
+    return keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(10, activation="softmax")])
+
+
+@wrong("00", 3)
+def classifier_flat_input(_=None):
+    model = keras.Sequential([keras.Input((784,)), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+# ---- lesson 01 ------------------------------------------------------------------------------
+@wrong("01", 1)
+def neuron_without_bias(x, w, b):
+    return 1 / (1 + np.exp(-(np.asarray(x) @ w)))
+
+
+@wrong("01", 1)
+def neuron_without_activation(x, w, b):
+    return np.asarray(x) @ w + b
+
+
+@wrong("01", 1)
+def neuron_tanh(x, w, b):
+    return np.tanh(np.asarray(x) @ w + b)
+
+
+@wrong("01", 2)
+def dense_activation_before_bias(x, kernel, bias, activation=None):
+    z = np.asarray(x) @ kernel
+    return (z if activation is None else activation(z)) + bias
+
+
+@wrong("01", 2)
+def dense_ignores_activation(x, kernel, bias, activation=None):
+    return np.asarray(x) @ kernel + bias
+
+
+@wrong("01", 2)
+def dense_without_bias(x, kernel, bias, activation=None):
+    z = np.asarray(x) @ kernel
+    return z if activation is None else activation(z)
+
+
+@wrong("01", 3)
+def count_without_biases(sizes):
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+@wrong("01", 3)
+def count_biases_on_every_layer(sizes):
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)
+
+
+@wrong("01", 3)
+def count_as_float(sizes):
+    return float(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))) + 0.5
+
+
+# ---- lesson 02 ------------------------------------------------------------------------------
+@wrong("02", 1)
+def sigmoid_sign_error(x):
+    return 1 / (1 + np.exp(np.asarray(x, float)))
+
+
+@wrong("02", 1)
+def sigmoid_exp_over_one_plus_exp(x):
+    e = np.exp(np.asarray(x, float))
+    return e / (1 + e)
+
+
+@wrong("02", 1)
+def sigmoid_clipped_too_hard(x):
+    return 1 / (1 + np.exp(-np.clip(np.asarray(x, float), -10, 10)))  # "stable", but wrong beyond |x| > 10
+
+
+@wrong("02", 2)
+def softmax_naive(x, axis=-1):
+    e = np.exp(np.asarray(x, float))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@wrong("02", 2)
+def softmax_global_max(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.max())
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@wrong("02", 2)
+def softmax_ignores_axis(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@wrong("02", 2)
+def softmax_sums_whole_array(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum()
+
+
+@wrong("02", 3)
+def swish_ignores_beta(x, beta=1.0):
+    x = np.asarray(x, float)
+    return x / (1 + np.exp(-np.clip(x, -500, 500)))
+
+
+@wrong("02", 3)
+def swish_beta_outside(x, beta=1.0):
+    x = np.asarray(x, float)
+    return beta * x / (1 + np.exp(-np.clip(x, -500, 500)))
+
+
+@wrong("02", 3)
+def swish_naive_nan(x, beta=1.0):
+    x = np.asarray(x, float)
+    e = np.exp(beta * x)
+    return x * e / (1 + e)
