@@ -42,6 +42,7 @@ def test_no_solution_text_leaks_into_the_lesson(path):
 def test_lesson_structure(path):
     sol, les = nbformat.read(path, 4), nbformat.read(build.ROOT / "lessons" / path.name, 4)
     assert [c.id for c in sol.cells] == [c.id for c in les.cells], "cell ids must match the solution's"
+    assert les.metadata["dlbasics"] == {"lesson": path.name[:2]}
     assert all(c.outputs == [] and c.execution_count is None for c in les.cells if c.cell_type == "code")
     assert all(c.execution_count is not None for c in sol.cells if c.cell_type == "code" and c.source.strip()), \
         "solutions are committed executed: run `make execute`"

@@ -67,15 +67,12 @@ class WeatherFeatures(Exercise):
     number, title = 2, "weather_features"
     hint = "Return a new DataFrame with exactly the columns " + ", ".join(FEATURE_HINTS) + ", and the same index as the input."
 
-    def _table(self):
-        from .. import data
-
-        return data.seattle_weather()
-
     def cases(self, rng=None):
         import pandas as pd
 
-        df = self._table()
+        from .. import data
+
+        df = data.seattle_weather()
         cases = [
             Case("the first 20 days of 2012", (df.iloc[:20].copy(),)),
             Case("a stretch of summer", (df.iloc[180:200].copy(),)),
