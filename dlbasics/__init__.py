@@ -32,14 +32,20 @@ def _quiet_stderr_fd():
         os.close(saved)
 
 
+def import_tensorflow_quietly():
+    """Load TensorFlow and Keras once, without their start-up notices; returns keras."""
+    with _quiet_stderr_fd():
+        import tensorflow  # noqa: F401
+        import keras
+    return keras
+
+
 def setup(seed: int = 0) -> None:
     """Import TensorFlow quietly, seed Python, NumPy and TensorFlow, apply the plot style.
 
     Every lesson calls this first, so a re-run gives the same numbers.
     """
-    with _quiet_stderr_fd():
-        import tensorflow  # noqa: F401  (loaded here, once, without its start-up notices)
-        import keras
+    keras = import_tensorflow_quietly()
 
     from . import plots
 

@@ -2,7 +2,8 @@
 
 In a solution notebook, exercise code sits between `### BEGIN SOLUTION` and `### END SOLUTION`
 in a cell whose metadata says `{"dlbasics": {"exercise": N}}`; the cell that checks it says
-`{"dlbasics": {"check": N}}`. The lesson keeps everything else (signature, docstring, prose),
+`{"dlbasics": {"check": N}}`; `"points": P` in the exercise's metadata sets its marks (default 1),
+shown on the lesson's exercise cell. The lesson keeps everything else (signature, docstring, prose),
 turns each solution block into a stub that raises NotImplementedError, drops all outputs,
 keeps the cell ids (graders and diffs rely on them) and tags exercise and check cells
 `raises-exception` so a learner (and nbval) can run the whole lesson with exercises unsolved.
@@ -71,7 +72,9 @@ def lesson_from_solution(sol, name: str):
                 if BEGIN not in src:
                     raise BuildError(f"{where}: an exercise cell without a {BEGIN} block")
                 seen_ex.append(info["exercise"])
-                new.source = stub_source(src, info["exercise"], where)
+                points = info.get("points", 1)
+                header = f"# \u270f\ufe0f Exercise {info['exercise']} ({points} point{'s' if points != 1 else ''})"
+                new.source = header + "\n" + stub_source(src, info["exercise"], where)
             if "check" in info:
                 seen_check.append(info["check"])
             if "exercise" in info or "check" in info:

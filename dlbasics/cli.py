@@ -57,6 +57,73 @@ def cmd_data(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_grade(args) -> int:
+    """Grade one notebook or every notebook in a folder; write JSON, feedback and a gradebook."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import import_tensorflow_quietly
+    from .grade import reports
+    from .grade.grader import Limits, grade_submission, write_atomically
+
+    import_tensorflow_quietly()   # the judges compare with Keras; keep its notices off the report
+
+    target = Path(args.submission)
+    if not target.exists():
+        print(f"dlbasics grade: {target} does not exist", file=sys.stderr)
+        return 2
+    files = sorted(target.glob("*.ipynb")) if target.is_dir() else [target]
+    if not files:
+        print(f"dlbasics grade: no .ipynb files in {target}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    results = []
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        todo = []
+        for path in files:
+            done = out / f"{path.stem}.json"
+            if done.exists() and not args.force:
+                results.append(json.loads(done.read_text()))   # graded before: keep it
+            else:
+                todo.append(path)
+
+        def one(path):
+            result = grade_submission(path, lesson=args.lesson, limits=limits, seed=args.seed)
+            write_atomically(out / f"{path.stem}.json", json.dumps(result, indent=2))
+            write_atomically(out / f"{path.stem}.feedback.md", reports.feedback_markdown(result))
+            return result
+
+        progress = _progress(len(todo), quiet=args.quiet or len(todo) < 2)
+        for result in pool.map(one, todo):
+            results.append(result)
+            progress.update(1)
+            progress.set_postfix_str(f"{result['submission']}: {result['score']}/{result['max_score']}")
+        progress.close()
+    write_atomically(out / "gradebook.csv", reports.gradebook_csv(results))
+    if args.gradescope:
+        write_atomically(Path(args.gradescope), reports.gradescope_json(results[0]))
+    for r in results:
+        line = reports.classroom_line(r)
+        print(f"{r['submission']}: {r['status']}, {line}" if len(results) > 1 else line)
+    if len(results) == 1 and not args.quiet:
+        for e in results[0].get("exercises", []):
+            print(f"  {reports.ICON.get(e['status'], '')} Exercise {e['number']} ({e['title']}): "
+                  f"{e['points']}/{e['max_points']}  {e['message'].splitlines()[0] if e['message'] else ''}")
+        if results[0]["status"] == "invalid":
+            print(f"  invalid: {results[0]['message']}")
+    print(f"results in {out}/ (one .json and .feedback.md per notebook, gradebook.csv)")
+    full = all(r["status"] != "invalid" and r["score"] == r["max_score"] for r in results)
+    return 0 if full else 1
+
+
+def _progress(total, quiet):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="notebook", disable=quiet, file=sys.stderr)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="dlbasics", description="Deep Learning Basics course tool")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +139,19 @@ def main(argv=None) -> int:
     p.add_argument("notebooks", nargs="*")
     p.add_argument("--budget", type=float, default=60.0, help="seconds allowed per notebook (default 60)")
     p.set_defaults(func=cmd_timings)
+
+    p = sub.add_parser("grade", help="grade a submitted notebook, or a folder of them")
+    p.add_argument("submission", help="a .ipynb file or a folder of them (any file names)")
+    p.add_argument("--lesson", help="lesson number, if the notebooks' metadata lost it")
+    p.add_argument("-j", "--jobs", type=int, default=2, help="notebooks graded at once (default 2)")
+    p.add_argument("--timeout", type=float, default=120, help="seconds allowed per exercise (default 120)")
+    p.add_argument("--memory", type=int, default=4096, help="memory cap per exercise in MB (default 4096)")
+    p.add_argument("--out", default="grades", help="output folder (default grades/)")
+    p.add_argument("--force", action="store_true", help="grade again notebooks already graded in --out")
+    p.add_argument("--seed", type=int, help="fix the random test inputs (default: new ones each run)")
+    p.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json for one notebook")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("data", help="verify the checksums of every dataset in data/")
     p.set_defaults(func=cmd_data)

@@ -54,6 +54,7 @@ def test_lesson_structure(path):
     for cell in exercises:
         n = build.role(cell)["exercise"]
         assert "# YOUR CODE HERE" in cell.source
+        assert cell.source.startswith(f"# \u270f\ufe0f Exercise {n} ({build.role(cell).get('points', 1)} point")
         assert f'raise NotImplementedError("Exercise {n}' in cell.source
     # each check cell comes after its exercise and calls its check
     order = {c.id: i for i, c in enumerate(les.cells)}

@@ -1,0 +1,269 @@
+"""The trusted side of grading.
+
+For each exercise the learner's answer cell (found by the lesson template's cell id) is run
+by grade/runner.py in a separate, limited process: its own user, mount, PID and network
+namespaces where Linux allows (no network; solutions/ and tests/ hidden), a memory cap, a
+wall-clock limit and no terminal output. This process never imports or unpickles learner
+code: it regenerates the same seeded cases, loads the plain arrays the runner wrote, and
+judges them with the exercise's own `judge`. One exercise crashing, hanging or exiting costs
+that exercise only; a result file is always written.
+"""
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from .. import build, notebook
+from ..checks import lesson as check_module
+from . import plain
+
+SCHEMA = "dlbasics-grade/1"
+
+
+@dataclass
+class Limits:
+    timeout: float = 120.0        # seconds of wall time per exercise
+    memory_mb: int = 4096         # address-space cap per exercise process
+    file_mb: int = 256            # largest file the learner's code may write
+
+
+class Invalid(ValueError):
+    """The submission cannot be graded at all (the message says why)."""
+
+
+def read_submission(path: Path):
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise Invalid("the file is not text (UTF-8): is it really a .ipynb notebook?") from None
+    except json.JSONDecodeError as e:
+        raise Invalid(f"the file is not valid notebook JSON ({e.msg} at line {e.lineno})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        raise Invalid("the file is JSON but not a notebook (no list of cells)")
+    if raw.get("nbformat", 0) < 4:
+        raise Invalid(f"notebook format {raw.get('nbformat')} is too old; save it with Jupyter 7 (format 4.5)")
+    try:
+        return nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as e:
+        raise Invalid(f"the notebook could not be read: {e}") from None
+
+
+def find_lesson(nb, override: str | None = None) -> str:
+    if override:
+        return f"{int(override):02d}"
+    number = nb.metadata.get("dlbasics", {}).get("lesson") if isinstance(nb.metadata.get("dlbasics"), dict) else None
+    if not isinstance(number, str) or not number.isdigit():
+        raise Invalid("the notebook does not say which lesson it is (its metadata lost dlbasics.lesson); "
+                      "grade it with --lesson NN")
+    return number
+
+
+@lru_cache(maxsize=None)
+def template(number: str):
+    """The trusted lesson notebook: its setup cell runs, its cell ids say where answers are."""
+    matches = sorted((build.ROOT / "lessons").glob(f"{number}_*.ipynb"))
+    if not matches:
+        raise Invalid(f"there is no lesson {number} in this course")
+    return notebook.read(matches[0])
+
+
+def answers(submission, lesson_nb) -> dict:
+    """{exercise number: the learner's source for it, or None if the cell is gone}."""
+    by_id = {c.get("id"): c for c in submission.cells}
+    found = {}
+    for cell in lesson_nb.cells:
+        number = build.role(cell).get("exercise")
+        if number:
+            theirs = by_id.get(cell.id)
+            ok = theirs is not None and theirs.get("cell_type") == "code" and isinstance(theirs.get("source"), str)
+            found[number] = theirs.source if ok else None
+    return found
+
+
+def exercise_points(lesson_nb) -> dict:
+    """{exercise number: points}, as declared in the lesson's cell metadata (default 1)."""
+    return {build.role(c)["exercise"]: build.role(c).get("points", 1)
+            for c in lesson_nb.cells if "exercise" in build.role(c)}
+
+
+@lru_cache(maxsize=None)
+def sandbox_prefix() -> tuple:
+    """Run learner code in fresh user/mount/PID/network namespaces, with solutions/ and tests/
+    hidden, when this Linux allows it; otherwise return () and the result says so."""
+    hide = 'mount -t tmpfs none "$1" && mount -t tmpfs none "$2" && shift 2 && exec "$@"'
+    prefix = ("unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork",
+              "sh", "-c", hide, "sh", str(build.ROOT / "solutions"), str(build.ROOT / "tests"))
+    try:
+        ok = subprocess.run(prefix + ("true",), capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        ok = False
+    return prefix if ok else ()
+
+
+def _limit(limits: Limits):
+    def apply():  # runs in the child before exec: the learner cannot raise these again
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb << 20,) * 2)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb << 20,) * 2)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
+
+
+def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Limits) -> dict:
+    """Run answers {number: source} in runner processes. Returns {number: (status, outcome, seconds)}
+    with status 'ran', 'timeout' or 'crashed'. One process does them all unless an exercise
+    kills or hangs it; then a fresh process carries on with the exercises after that one."""
+    done, remaining = {}, sorted(answers)
+    with tempfile.TemporaryDirectory(prefix="dlbasics-grade-") as work:
+        while remaining:
+            task = json.dumps({"lesson": lesson, "seed": seed, "setup": setup, "dir": work,
+                               "sandboxed": bool(sandbox_prefix()),
+                               "exercises": [{"number": n, "answer": answers[n]} for n in remaining]})
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "MPLBACKEND": "Agg",
+                   "TF_CPP_MIN_LOG_LEVEL": "2", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1"}
+            cmd = list(sandbox_prefix()) + [sys.executable, "-m", "dlbasics.grade.runner"]
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    cwd=work, env=env, preexec_fn=_limit(limits), start_new_session=True)
+            proc.stdin.write(task.encode())
+            proc.stdin.close()
+            launched, current, began = time.perf_counter(), None, None
+            while True:
+                exited = proc.poll() is not None
+                for n in remaining:
+                    result = os.path.join(work, f"result-{n}.npz")
+                    if n not in done and os.path.exists(result):
+                        try:
+                            outcome = plain.load(result)
+                        except Exception:
+                            outcome = None
+                        done[n] = ("ran" if outcome is not None else "crashed", outcome,
+                                   time.perf_counter() - (began if current == n else launched))
+                        current = None
+                if current is None:
+                    started = [n for n in remaining if n not in done and os.path.exists(os.path.join(work, f"started-{n}"))]
+                    if started:
+                        current, began = started[-1], time.perf_counter()
+                if exited:
+                    break
+                if current is not None and time.perf_counter() - began > limits.timeout:
+                    done[current] = ("timeout", None, time.perf_counter() - began)
+                    break
+                if current is None and time.perf_counter() - launched > limits.timeout:
+                    break                                  # could not even start: treated below
+                time.sleep(0.05)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)        # the whole group, whatever it started
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            if current is not None and current not in done:
+                done[current] = ("crashed", None, time.perf_counter() - began)
+            left = [n for n in remaining if n not in done]
+            if left == remaining:                           # no progress at all: give up on the rest
+                for n in left:
+                    done[n] = ("crashed", None, 0.0)
+                left = []
+            remaining = left
+    return done
+
+
+def judge(exercise, seed: int, outcome) -> tuple[bool, str]:
+    """(passed, message) for one exercise, from the runner's plain outcome."""
+    if not isinstance(outcome, dict):
+        return False, "the grader could not read your exercise's results."
+    if "error" in outcome:
+        return False, str(outcome["error"])
+    cases = exercise.cases(np.random.default_rng(seed))
+    results = outcome.get("results")
+    if not isinstance(results, list) or len(results) != len(cases):
+        return False, "the grader could not read your exercise's results."
+    for case, result in zip(cases, results):
+        if not isinstance(result, dict):
+            return False, "the grader could not read your exercise's results."
+        if "error" in result:
+            problem = "not implemented yet." if result["error"] == "not implemented" else str(result["error"])
+        else:
+            try:
+                problem = exercise.judge(result.get("ok"), case)
+            except Exception:
+                problem = "the result could not be compared with the expected one (wrong type or shape?)."
+        if problem:
+            hints = "".join(f"\nHint: {h}" for h in (case.hint, exercise.hint) if h)
+            return False, f"case '{case.label}': {problem}{hints}"
+    return True, f"all {len(cases)} cases pass."
+
+
+def versions() -> dict:
+    names = ["dlbasics", "keras", "tensorflow-cpu", "tensorflow", "numpy"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return {"python": sys.version.split()[0], **found}
+
+
+def grade_submission(path, lesson: str | None = None, limits: Limits = Limits(), seed: int | None = None) -> dict:
+    """Grade one notebook; always returns a result dict (status 'invalid' when unreadable)."""
+    path = Path(path)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    start = time.perf_counter()
+    result = {"schema": SCHEMA, "submission": path.name, "lesson": lesson, "status": "graded",
+              "score": 0, "max_score": 0, "exercises": [], "seed": seed,
+              "sandbox": "namespaces" if sandbox_prefix() else "process limits only", "versions": versions()}
+    try:
+        nb = read_submission(path)
+        result["lesson"] = number = find_lesson(nb, lesson)
+        lesson_nb = template(number)
+        module = check_module(number)
+        theirs = answers(nb, lesson_nb)
+        points = exercise_points(lesson_nb)
+    except Invalid as e:
+        result.update(status="invalid", message=str(e), runtime_seconds=round(time.perf_counter() - start, 2))
+        return result
+    setup = notebook.setup_cell(lesson_nb).source
+
+    numbers = {ex.number: ex for ex in module.EXERCISES}
+    runs = run_exercises(number, setup, {n: src for n, src in theirs.items() if src is not None}, seed, limits)
+    for n, exercise in numbers.items():
+        entry = {"number": n, "title": exercise.title, "max_points": points[n], "points": 0,
+                 "status": "failed", "message": ""}
+        if n not in runs:
+            entry.update(status="missing", message="the exercise cell is missing from the notebook (deleted, or its id changed).")
+        else:
+            run_status, outcome, seconds = runs[n]
+            entry["seconds"] = round(seconds, 2)
+            if run_status == "timeout":
+                entry.update(status="timeout", message=f"stopped after {limits.timeout:.0f} s: an endless loop, or far too slow?")
+            elif run_status == "crashed":
+                entry.update(status="crashed", message="your code ended the process (os._exit, a crash, or out of memory) before giving a result.")
+            else:
+                passed, message = judge(exercise, seed, outcome)
+                entry.update(status="passed" if passed else "failed", message=message, points=points[n] if passed else 0)
+        result["exercises"].append(entry)
+
+    result["score"] = sum(e["points"] for e in result["exercises"])
+    result["max_score"] = sum(e["max_points"] for e in result["exercises"])
+    worst = {e["status"] for e in result["exercises"]}
+    result["status"] = "timeout" if "timeout" in worst else "crashed" if "crashed" in worst else "graded"
+    result["runtime_seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,222 @@
+"""The autograder: right answers get full marks, stubs 0, plausible mistakes less than full,
+and hostile submissions a correct, bounded verdict in bounded time."""
+import inspect
+import json
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+import wrong_answers
+from dlbasics import build
+from dlbasics.checks import lesson
+from dlbasics.grade.grader import Limits, grade_submission, sandbox_prefix
+
+LESSON_FILES = {p.name[:2]: p.name for p in build.solution_paths()}
+FAST = Limits(timeout=60)
+
+
+def submission(tmp_path, number, answers=None, edit=None, name="student.ipynb"):
+    """A copy of lessons/NN with some exercise cells answered (answers: {exercise: source})."""
+    nb = nbformat.read(build.ROOT / "lessons" / LESSON_FILES[number], 4)
+    for cell in nb.cells:
+        n = build.role(cell).get("exercise")
+        if answers and n in answers:
+            cell.source = answers[n]
+    if edit:
+        edit(nb)
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def solution_source(number, exercise):
+    nb = nbformat.read(build.ROOT / "solutions" / LESSON_FILES[number], 4)
+    return next(c.source for c in nb.cells if build.role(c).get("exercise") == exercise)
+
+
+def wrong_source(fn, title):
+    return inspect.getsource(wrong_answers) + f"\n{title} = {fn.__name__}\n"
+
+
+def by_number(result):
+    return {e["number"]: e for e in result["exercises"]}
+
+
+@pytest.mark.parametrize("number", sorted(LESSON_FILES))
+def test_solution_scores_full_marks(number):
+    result = grade_submission(build.ROOT / "solutions" / LESSON_FILES[number], limits=FAST)
+    assert result["status"] == "graded", result
+    assert result["score"] == result["max_score"] == len(lesson(number).EXERCISES), \
+        [(e["status"], e["message"]) for e in result["exercises"]]
+
+
+@pytest.mark.parametrize("number", sorted(LESSON_FILES))
+def test_untouched_lesson_scores_zero(number):
+    result = grade_submission(build.ROOT / "lessons" / LESSON_FILES[number], limits=FAST)
+    assert result["score"] == 0 and result["max_score"] > 0
+    assert all("not implemented" in e["message"] for e in result["exercises"])
+
+
+@pytest.mark.parametrize("number", sorted(LESSON_FILES))
+def test_wrong_answers_score_less_than_full(number, tmp_path):
+    """Every plausible mistake from the checks' tests loses its exercise's points."""
+    exercises = lesson(number).EXERCISES
+    rounds = max(len(wrong_answers.WRONG[(number, ex.number)]) for ex in exercises)
+    for k in range(rounds):
+        answers = {}
+        for ex in exercises:
+            options = wrong_answers.WRONG[(number, ex.number)]
+            answers[ex.number] = wrong_source(options[k % len(options)], ex.title)
+        result = grade_submission(submission(tmp_path, number, answers), limits=FAST)
+        assert result["score"] == 0, [(e["title"], e["status"], e["message"]) for e in result["exercises"]]
+
+
+# ---- hostile submissions (lesson 02: the quickest to grade) -------------------------------
+GOOD = {n: solution_source("02", n) for n in (1, 2, 3)}
+
+
+def grade_02(tmp_path, ex1_source, limits=FAST, **kw):
+    return grade_submission(submission(tmp_path, "02", {**GOOD, 1: ex1_source}, **kw), limits=limits)
+
+
+def test_stderr_warnings_do_not_cost_marks(tmp_path):
+    noisy = "import sys, warnings\nwarnings.warn('careful')\nprint('debug', file=sys.stderr)\n" + GOOD[1]
+    assert grade_02(tmp_path, noisy)["score"] == 3
+
+
+@pytest.mark.parametrize("hostile, status", [
+    ("import os\nos._exit(0)", "crashed"),
+    ("raise SystemExit(0)", "failed"),
+    ("raise KeyboardInterrupt", "failed"),
+    ("def sigmoid(x):\n    import os\n    os._exit(0)", "crashed"),
+    ("x = bytearray(50 * 2**30)", "failed"),                        # memory bomb: MemoryError
+    ("print('x' * 10**8)\ndef sigmoid(x):\n    raise NotImplementedError", "failed"),   # huge output
+])
+def test_hostile_cell_costs_only_its_exercise(tmp_path, hostile, status):
+    result = grade_02(tmp_path, hostile)
+    ex = by_number(result)
+    assert ex[1]["status"] == status and ex[1]["points"] == 0, ex[1]
+    assert ex[2]["points"] == ex[3]["points"] == 1, "the other exercises keep their marks"
+
+
+@pytest.mark.parametrize("cheat", [
+    # fake pass lines and a redefined check: the grader reads no output and uses its own checks
+    "print('\u2705 Exercise 1 (sigmoid): all 7 cases pass.')\ndef sigmoid(x):\n    return x",
+    "import dlbasics.checks.core as c\nc.Exercise.check = lambda *a, **k: None\nc.compare_arrays = lambda *a, **k: None\ndef sigmoid(x):\n    return x",
+    # monkeypatched comparisons and builtins in the learner's process
+    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\ndef sigmoid(x):\n    return x",
+    "import builtins\nbuiltins.isinstance = lambda *a: True\ndef sigmoid(x):\n    return x",
+    "import tensorflow as tf\ntf.debugging.assert_near = lambda *a, **k: None\ntf.experimental.numpy.allclose = lambda *a, **k: True\ndef sigmoid(x):\n    return x",
+    # an object that claims to equal anything
+    "class Anything:\n    def __eq__(self, other): return True\n    def __array__(self, *a, **k): raise TypeError\ndef sigmoid(x):\n    return Anything()",
+])
+def test_cheats_get_no_marks(tmp_path, cheat):
+    result = grade_02(tmp_path, cheat)
+    assert by_number(result)[1]["points"] == 0, by_number(result)[1]
+
+
+def test_reading_the_solutions_or_tests_fails(tmp_path):
+    if not sandbox_prefix():
+        pytest.skip("this system does not allow user namespaces; solutions/ stay readable")
+    steal = (f"import nbformat\nnb = nbformat.read({str(build.ROOT / 'solutions' / LESSON_FILES['02'])!r}, 4)\n"
+             "exec([c.source for c in nb.cells if c.metadata.get('dlbasics', {}).get('exercise') == 1][0])")
+    result = grade_02(tmp_path, steal)
+    assert by_number(result)[1]["points"] == 0
+    assert "No such file" in by_number(result)[1]["message"]
+
+
+def test_the_answer_key_is_out_of_reach(tmp_path):
+    if not sandbox_prefix():
+        pytest.skip("this system does not allow user namespaces")
+    peek = ("import inspect, dlbasics.checks.lesson02 as key\n"
+            "sigmoid = lambda x: key.Sigmoid().reference(x)")
+    read = f"open({str(build.ROOT / 'dlbasics' / 'checks' / 'lesson02.py')!r}).read()\n" + GOOD[1]
+    for source in (peek, read):
+        assert by_number(grade_02(tmp_path, source))[1]["points"] == 0
+
+
+def test_a_duplicated_exercise_cell_does_not_replace_the_original(tmp_path):
+    def duplicate(nb):
+        cell = next(c for c in nb.cells if build.role(c).get("exercise") == 1)
+        copy = nbformat.v4.new_code_cell("def sigmoid(x):\n    return 0 * x")
+        nb.cells.insert(nb.cells.index(cell) + 1, copy)   # Jupyter gives a copy a new id
+
+    assert grade_submission(submission(tmp_path, "02", GOOD, edit=duplicate), limits=FAST)["score"] == 3
+
+
+def test_network_is_blocked(tmp_path):
+    if not sandbox_prefix():
+        pytest.skip("this system does not allow network namespaces")
+    call = "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n" + GOOD[1]
+    result = grade_02(tmp_path, call)
+    ex = by_number(result)[1]
+    assert ex["points"] == 0 and ("unreachable" in ex["message"] or "OSError" in ex["message"]), ex
+
+
+def test_endless_loop_that_ignores_interrupts_times_out(tmp_path):
+    loop = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass"
+    start = time.perf_counter()
+    result = grade_02(tmp_path, loop, limits=Limits(timeout=15))
+    assert by_number(result)[1]["status"] == "timeout" and result["status"] == "timeout"
+    assert by_number(result)[2]["points"] == 1
+    assert time.perf_counter() - start < 90
+
+
+def test_edits_outside_exercise_cells_are_ignored(tmp_path):
+    def vandalise(nb):
+        for cell in nb.cells:
+            if build.role(cell).get("check") or cell.id == "setup":
+                cell.source = "raise SystemExit('gone')"
+        nb.cells.reverse()                                # reordered
+        nb.cells.append(nbformat.v4.new_code_cell("import os; os._exit(1)"))
+        nb.metadata["kernelspec"] = {"name": "evil"}
+
+    result = grade_submission(submission(tmp_path, "02", GOOD, edit=vandalise), limits=FAST)
+    assert result["score"] == 3
+
+
+def test_deleted_exercise_cell_is_reported_missing(tmp_path):
+    def delete(nb):
+        nb.cells = [c for c in nb.cells if build.role(c).get("exercise") != 2]
+
+    result = grade_submission(submission(tmp_path, "02", GOOD, edit=delete), limits=FAST)
+    assert by_number(result)[2]["status"] == "missing" and result["score"] == 2
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid notebook JSON"),
+    (json.dumps({"nbformat": 3, "worksheets": [], "cells": []}), "too old"),
+    (json.dumps({"hello": 1}), "not a notebook"),
+    ("\udcff", "not text"),
+])
+def test_broken_files_are_invalid_with_a_reason(tmp_path, content, message):
+    path = tmp_path / "broken.ipynb"
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    result = grade_submission(path, lesson="02")
+    assert result["status"] == "invalid" and message in result["message"]
+
+
+def test_class_folder_gradebook_feedback_and_resume(tmp_path):
+    klass, out = tmp_path / "class", tmp_path / "grades"
+    klass.mkdir()
+    submission(klass, "02", GOOD, name="ada.ipynb")
+    submission(klass, "02", {1: GOOD[1]}, name="bob.ipynb")
+    (klass / "eve.ipynb").write_text("{broken")
+    cmd = [sys.executable, "-m", "dlbasics.cli", "grade", str(klass), "--out", str(out), "-j", "2", "-q"]
+    first = subprocess.run(cmd, capture_output=True, text=True)
+    assert first.returncode == 1, first.stderr                     # not everyone has full marks
+    rows = (out / "gradebook.csv").read_text().splitlines()
+    assert rows[0] == "student,lesson,status,ex1 sigmoid,ex2 softmax,ex3 swish,total,max"
+    assert rows[1] == "ada,02,graded,1,1,1,3,3" and rows[2] == "bob,02,graded,1,0,0,1,3"
+    assert rows[3].startswith("eve,,invalid")
+    feedback = (out / "bob.feedback.md").read_text()
+    assert "1 / 3 points" in feedback and "not implemented" in feedback
+    result = json.loads((out / "ada.json").read_text())
+    assert result["schema"] == "dlbasics-grade/1" and "keras" in result["versions"]
+    start = time.perf_counter()
+    again = subprocess.run(cmd, capture_output=True, text=True)      # resumes: nothing to regrade
+    assert again.returncode == 1 and time.perf_counter() - start < 30
+    assert (out / "gradebook.csv").read_text().splitlines() == rows
