@@ -1,0 +1,40 @@
+"""Helpers for the grader tests: submissions made from the course's own lessons."""
+import inspect
+
+import nbformat
+
+import wrong_answers
+from dlbasics import build
+from dlbasics.grade.grader import Limits
+
+LESSON_FILES = {p.name[:2]: p.name for p in build.solution_paths()}
+FAST = Limits(timeout=60)
+
+
+def submission(tmp_path, number, answers=None, edit=None, name="student.ipynb"):
+    """A copy of lessons/NN with some exercise cells answered (answers: {exercise: source})."""
+    nb = nbformat.read(build.ROOT / "lessons" / LESSON_FILES[number], 4)
+    for cell in nb.cells:
+        n = build.role(cell).get("exercise")
+        if answers and n in answers:
+            cell.source = answers[n]
+    if edit:
+        edit(nb)
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def solution_source(number, exercise):
+    nb = nbformat.read(build.ROOT / "solutions" / LESSON_FILES[number], 4)
+    return next(c.source for c in nb.cells if build.role(c).get("exercise") == exercise)
+
+
+def wrong_source(fn, title):
+    return inspect.getsource(wrong_answers) + f"\n{title} = {fn.__name__}\n"
+
+
+def by_number(result):
+    return {e["number"]: e for e in result["exercises"]}
+
+
