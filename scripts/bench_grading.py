@@ -97,10 +97,13 @@ def main():
         (course / "nbgrader_config.py").write_text(
             "c = get_config()\nc.CourseDirectory.course_id = 'bench'\n"
             "c.ExecutePreprocessor.timeout = 600\nc.Execute.timeout = 600\n")
-        env = {"JUPYTER_PATH": str(tmp / "share" / "jupyter"), "PATH": "/usr/bin:/bin",
+        env = {"JUPYTER_PATH": str(tmp / "share" / "jupyter"), "PATH": f"{Path(args.nbgrader).parent}:/usr/bin:/bin",
                "HOME": str(tmp), "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"}
-        run = lambda *a: subprocess.run([args.nbgrader, *a], cwd=course, env=env, check=True,  # noqa: E731
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        def run(*a):
+            done = subprocess.run([args.nbgrader, *a], cwd=course, env=env, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"nbgrader {' '.join(a)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+
         run("generate_assignment", "lesson", "--force")
         released = nbformat.read(course / "release" / "lesson" / name, 4)
         for student, answers in roster:
@@ -115,10 +118,13 @@ def main():
         start = time.perf_counter()
         run("autograde", "lesson", "--create", "--force")
         theirs = time.perf_counter() - start
+        run("export", "--to", str(tmp / "nbgrader.csv"))
+        import csv
+        their_scores = [float(r["raw_score"] or 0) for r in csv.DictReader(open(tmp / "nbgrader.csv"))]
 
     print(f"class of {args.students}, lesson {args.lesson}")
     print(f"dlbasics grade -j 2 : {ours:7.1f} s  (scores: {sorted(set(scores))})")
-    print(f"nbgrader autograde  : {theirs:7.1f} s")
+    print(f"nbgrader autograde  : {theirs:7.1f} s  (scores: {sorted(set(their_scores))})")
     print(f"nbgrader / dlbasics : {theirs / ours:5.2f}x")
 
 
