@@ -74,7 +74,7 @@ class Exercise:
             print(f"\u2705 {name}: {self.pass_line(cases)}")
 
     def pass_line(self, cases):
-        return f"all {len(cases)} cases pass."
+        return f"all {len(cases)} cases pass." if len(cases) > 1 else "correct."
 
     def try_case(self, fn, case):
         """Run and judge one case; a sentence describing the problem, or None."""

@@ -202,7 +202,7 @@ def judge(exercise, seed: int, outcome) -> tuple[bool, str]:
         if problem:
             hints = "".join(f"\nHint: {h}" for h in (case.hint, exercise.hint) if h)
             return False, f"case '{case.label}': {problem}{hints}"
-    return True, f"all {len(cases)} cases pass."
+    return True, exercise.pass_line(cases)
 
 
 def versions() -> dict:
