@@ -67,3 +67,31 @@ def decision_boundary(predict, x, y, ax=None, title=None, resolution=120, pad=0.
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+def read_tensorboard(logdir):
+    """Scalars from TensorBoard event files: {run: {tag: (steps, values)}}, run = path below logdir.
+
+    Lets a notebook draw logged runs with matplotlib, without starting a TensorBoard server.
+    """
+    from pathlib import Path
+
+    import tensorflow as tf
+
+    runs = {}
+    for events in sorted(Path(logdir).rglob("events.out.tfevents.*")):
+        run = events.parent.relative_to(logdir).as_posix()
+        for record in tf.data.TFRecordDataset(str(events)):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            for value in event.summary.value:
+                if value.HasField("tensor"):
+                    number = tf.make_ndarray(value.tensor)
+                    if number.dtype.kind not in "fiu" or number.size != 1:
+                        continue                    # graphs, model configs, histograms: not scalars
+                    number = float(number)
+                else:
+                    number = value.simple_value
+                steps, values = runs.setdefault(run, {}).setdefault(value.tag, ([], []))
+                steps.append(event.step)
+                values.append(number)
+    return runs
