@@ -36,3 +36,5 @@ def test_wrong_answers_score_less_than_full(number, tmp_path):
             answers[ex.number] = wrong_source(options[k % len(options)], ex.title)
         result = grade_submission(submission(tmp_path, number, answers), limits=FAST)
         assert result["score"] == 0, [(e["title"], e["status"], e["message"]) for e in result["exercises"]]
+        for e in result["exercises"]:   # each failed on its answer, not on a broken cell
+            assert e["status"] == "failed" and "exercise cell raised" not in e["message"], e

@@ -300,6 +300,8 @@ def hinge_without_margin(y_true, y_pred):
     return float(np.mean(np.maximum(0, ((1 - y_true) * y_pred).max(-1) - (y_true * y_pred).sum(-1))))
 
 
+# Written out, not imported from dlbasics.checks: this file is also run, as a learner's answer,
+# inside the grader's sandbox, where the answer key is out of reach.
 _CHOICES = {
     "house prices, where a few listings are data-entry errors worth millions": "huber",
     "tomorrow's temperature, with errors roughly normal and no outliers": "mse",

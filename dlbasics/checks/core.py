@@ -120,6 +120,15 @@ def as_array(got, what="your function"):
         raise CheckFailed(f"{what} returned a {type(got).__name__}, which is not an array of numbers.") from None
 
 
+def as_whole_number(got, what="a whole number (int)"):
+    """An int from a result that should be one (5.0 is accepted), or CheckFailed saying what came."""
+    if isinstance(got, (float, np.floating)) and float(got).is_integer():
+        got = int(got)
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+        raise CheckFailed(f"expected {what}, got {type(got).__name__}.")
+    return int(got)
+
+
 def compare_arrays(got, want, rtol=1e-5, atol=1e-6, what="the result"):
     """Say how `got` differs from `want` (shape, non-finite values, how many entries), or None."""
     try:

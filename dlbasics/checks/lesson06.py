@@ -1,7 +1,7 @@
 """Checks for lesson 06, hyperparameters."""
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, exercises
+from .core import Case, CheckFailed, Exercise, as_whole_number, exercises
 
 
 class BestEpoch(Exercise):
@@ -29,12 +29,7 @@ class BestEpoch(Exercise):
         return cases
 
     def produce(self, fn, case):
-        got = fn(case.args[0])
-        if isinstance(got, (float, np.floating)) and float(got).is_integer():
-            got = int(got)
-        if not isinstance(got, (int, np.integer)):
-            raise CheckFailed(f"expected an epoch number (int), got {type(got).__name__}.")
-        return int(got)
+        return as_whole_number(fn(case.args[0]), "an epoch number (int)")
 
     def reference(self, history):
         return int(np.argmin(history["val_loss"])) + 1
