@@ -130,7 +130,7 @@ class ImageClassifier(Exercise):
     number, title = 3, "build_image_classifier"
     hint = ("Start from keras.Input(shape=(28, 28, 1)), flatten or convolve, end with "
             "Dense(10, activation='softmax'), and compile with loss='sparse_categorical_crossentropy'.")
-    n_train, n_test, epochs, min_accuracy = 3000, 1000, 3, 0.75
+    n_train, n_test, epochs, min_accuracy = 3000, 1000, 4, 0.72   # a plain softmax regression scores ~0.78
 
     def cases(self, rng=None):
         from .. import data
