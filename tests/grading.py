@@ -3,7 +3,6 @@ import inspect
 
 import nbformat
 
-import wrong_answers
 from dlbasics import build
 from dlbasics.grade.grader import Limits
 
@@ -31,7 +30,8 @@ def solution_source(number, exercise):
 
 
 def wrong_source(fn, title):
-    return inspect.getsource(wrong_answers) + f"\n{title} = {fn.__name__}\n"
+    """A cell that defines the wrong implementation `fn` under the exercise's name."""
+    return inspect.getsource(inspect.getmodule(fn)) + f"\n{title} = {fn.__name__}\n"
 
 
 def by_number(result):

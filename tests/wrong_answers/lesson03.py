@@ -1,0 +1,117 @@
+"""Plausible mistakes for the exercises of lesson 03 (see tests/wrong_answers/__init__.py)."""
+import numpy as np
+
+WRONG = {}
+
+
+def wrong(number):
+    def register(fn):
+        WRONG.setdefault(number, []).append(fn)
+        return fn
+    return register
+
+
+@wrong(1)
+def huber_always_quadratic(y_true, y_pred, delta=1.0):
+    return float(np.mean(0.5 * (np.asarray(y_pred, float) - y_true) ** 2))
+
+
+@wrong(1)
+def huber_ignores_delta(y_true, y_pred, delta=1.0):
+    e = np.abs(np.asarray(y_pred, float) - y_true)
+    return float(np.mean(np.where(e <= 1, 0.5 * e**2, e - 0.5)))
+
+
+@wrong(1)
+def huber_sums_instead_of_mean(y_true, y_pred, delta=1.0):
+    e = np.abs(np.asarray(y_pred, float) - y_true)
+    return float(np.sum(np.where(e <= delta, 0.5 * e**2, delta * (e - 0.5 * delta))))
+
+
+@wrong(2)
+def bce_naive_from_probabilities(y_true, logits):
+    p = 1 / (1 + np.exp(-np.asarray(logits, float)))
+    return float(np.mean(-(y_true * np.log(p) + (1 - np.asarray(y_true)) * np.log(1 - p))))
+
+
+@wrong(2)
+def bce_clipped_like_keras_probabilities(y_true, logits):
+    with np.errstate(over="ignore"):
+        p = np.clip(1 / (1 + np.exp(-np.asarray(logits, float))), 1e-7, 1 - 1e-7)
+    return float(np.mean(-(y_true * np.log(p) + (1 - np.asarray(y_true)) * np.log(1 - p))))
+
+
+@wrong(2)
+def bce_sign_error(y_true, logits):
+    z = np.asarray(logits, float)
+    return float(np.mean(np.maximum(z, 0) + z * y_true + np.log1p(np.exp(-np.abs(z)))))
+
+
+@wrong(3)
+def scce_without_max_shift(labels, logits):
+    z = np.asarray(logits, float)
+    with np.errstate(over="ignore"):
+        lse = np.log(np.exp(z).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(len(z)), np.asarray(labels).astype(int)]))
+
+
+@wrong(3)
+def scce_takes_first_column(labels, logits):
+    z = np.asarray(logits, float)
+    m = z.max(axis=1, keepdims=True)
+    return float(np.mean(m[:, 0] + np.log(np.exp(z - m).sum(axis=1)) - z[:, 0]))
+
+
+@wrong(3)
+def scce_forgets_log(labels, logits):
+    z = np.asarray(logits, float)
+    m = z.max(axis=1, keepdims=True)
+    p = np.exp(z - m) / np.exp(z - m).sum(axis=1, keepdims=True)
+    return float(np.mean(1 - p[np.arange(len(z)), np.asarray(labels).astype(int)]))
+
+
+@wrong(4)
+def hinge_textbook_max_over_others(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    others = np.where(y_true == 1, -np.inf, y_pred).max(axis=-1)
+    return float(np.mean(np.maximum(0, others - (y_true * y_pred).sum(-1) + 1)))
+
+
+@wrong(4)
+def hinge_without_clamp(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    return float(np.mean(((1 - y_true) * y_pred).max(-1) - (y_true * y_pred).sum(-1) + 1))
+
+
+@wrong(4)
+def hinge_without_margin(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    return float(np.mean(np.maximum(0, ((1 - y_true) * y_pred).max(-1) - (y_true * y_pred).sum(-1))))
+
+
+# Written out, not imported from dlbasics.checks: this file is also run, as a learner's answer,
+# inside the grader's sandbox, where the answer key is out of reach.
+_CHOICES = {
+    "house prices, where a few listings are data-entry errors worth millions": "huber",
+    "tomorrow's temperature, with errors roughly normal and no outliers": "mse",
+    "spam or not spam, one output logit per email": "binary_crossentropy",
+    "ten clothing classes, labels stored as integers 0-9": "sparse_categorical_crossentropy",
+    "ten clothing classes, labels stored one-hot": "categorical_crossentropy",
+    "which of five tags apply to a photo (several can)": "binary_crossentropy",
+}
+
+
+@wrong(5)
+def choose_multilabel_as_categorical():
+    return {**_CHOICES, "which of five tags apply to a photo (several can)": "categorical_crossentropy"}
+
+
+@wrong(5)
+def choose_mse_for_outliers():
+    return {**_CHOICES, "house prices, where a few listings are data-entry errors worth millions": "mse"}
+
+
+@wrong(5)
+def choose_label_formats_swapped():
+    return {**_CHOICES, "ten clothing classes, labels stored as integers 0-9": "categorical_crossentropy",
+            "ten clothing classes, labels stored one-hot": "sparse_categorical_crossentropy"}
