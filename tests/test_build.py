@@ -1,4 +1,5 @@
 """The authoring pipeline: solutions/ -> lessons/ (stubs, no leaks, stable ids, sync check)."""
+import ast
 import copy
 import json
 import shutil
@@ -160,3 +161,44 @@ def test_cli_reports_build_errors_without_a_traceback(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "dlbasics build:" in result.stderr and "Traceback" not in result.stderr
+
+
+def _defined(tree):
+    """Top-level names a cell binds: functions, classes, assignments, imports, loop targets."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        else:
+            names.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return names
+
+
+def _parse(source):
+    # IPython magics (%timeit, !ls) are not Python: blank them out for the analysis.
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    return ast.parse("\n".join(lines))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_nothing_after_an_exercise_uses_the_learners_code(path):
+    """A stuck learner can run the rest of the lesson: no cell outside an exercise and its check
+    reads a name that only an exercise cell defines (later cells use check.reference(N))."""
+    learner_only = {}            # name -> exercise number that defines it
+    for cell in nbformat.read(path, 4).cells:
+        if cell.cell_type != "code":
+            continue
+        role, tree = build.role(cell), _parse(cell.source)
+        if "exercise" in role:
+            learner_only.update(dict.fromkeys(_defined(tree), role["exercise"]))
+            continue
+        if "check" in role:
+            continue
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        bad = sorted(used & set(learner_only))
+        assert not bad, (f"{path.name}, cell {cell.id!r} uses {bad}, defined by exercise "
+                         f"{learner_only[bad[0]]}: use check.reference(N) instead")
+        for name in _defined(tree):     # a later cell may define its own variable of that name
+            learner_only.pop(name, None)
