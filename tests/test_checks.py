@@ -30,9 +30,12 @@ def test_solution_passes(name, ex, capsys):
 @pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
 def test_solution_passes_randomized_cases(name, ex):
     """The grader's extra random cases are valid: the solution passes them for several seeds."""
+    fixed = len(ex.cases())
+    if len(ex.cases(np.random.default_rng(0))) == fixed:
+        pytest.skip("no randomized cases (e.g. the check trains a model): the fixed cases are the test")
     fn = learner_function("solutions", name, ex)
-    for seed in range(3):
-        ex.check(fn, cases=ex.cases(np.random.default_rng(seed)), quiet=True)
+    for seed in range(3):       # only the extra cases: test_solution_passes already ran the fixed ones
+        ex.check(fn, cases=ex.cases(np.random.default_rng(seed))[fixed:], quiet=True)
 
 
 @pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
@@ -69,7 +72,7 @@ def test_failure_never_shows_the_expected_values(name, ex):
             continue
         try:
             want = np.atleast_1d(np.asarray(ex.reference(*case.args, **case.kwargs), dtype=float)).ravel()
-        except (TypeError, ValueError, NotImplementedError):
+        except (TypeError, ValueError, AttributeError, NotImplementedError):
             return  # not a numeric reference (e.g. a trained model's accuracy threshold)
         numbers = {float(m) for m in re.findall(r"-?\d+\.\d+|-?\d+", problem)}
         leaked = [w for w in want[:50] if not float(w).is_integer() and abs(w) > 1e-3
