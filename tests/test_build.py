@@ -202,3 +202,20 @@ def test_nothing_after_an_exercise_uses_the_learners_code(path):
                          f"{learner_only[bad[0]]}: use check.reference(N) instead")
         for name in _defined(tree):     # a later cell may define its own variable of that name
             learner_only.pop(name, None)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_exercise_and_check_cells_have_no_side_effects(path):
+    """Exercise cells only define things (imports, functions, classes) and check cells are one
+    call: with the test above, the lesson's other cells then run exactly as the solution's do,
+    whatever state the learner's exercises are in."""
+    for cell in nbformat.read(path, 4).cells:
+        role = build.role(cell)
+        if "exercise" in role:
+            for node in ast.parse(cell.source).body:
+                assert isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)), \
+                    f"{path.name}, exercise {role['exercise']}: only imports, functions and classes belong in an exercise cell"
+        elif "check" in role:
+            body = ast.parse(cell.source).body
+            assert len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call), \
+                f"{path.name}, check {role['check']}: a check cell is the single call check.exercise_N(fn)"
