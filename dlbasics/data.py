@@ -28,6 +28,11 @@ DATASETS = {
     "hamlet": "hamlet.txt",
     "digits": "digits.csv",
     # Trained models (data/models/, each made by a script in scripts/; see data/README.md).
+    "char_hamlet": "models/char_hamlet.keras",
+    "dates_seq2seq": "models/dates_seq2seq.keras",
+    "cartpole_policy": "models/cartpole_policy.keras",
+    "dcgan_fashion_generator": "models/dcgan_fashion_generator.keras",
+    "cnn_fashion": "models/cnn_fashion.keras",
 }
 
 HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "

@@ -1,0 +1,213 @@
+"""Checks for lesson 11, reinforcement learning."""
+import numpy as np
+
+from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+
+
+class EpsilonGreedy(Exercise):
+    """A random choice is judged by its frequencies over many draws from a seeded generator.
+
+    The draws are deterministic for a given implementation and seed, but two correct
+    implementations use the generator differently, so the judge allows 6 standard deviations
+    of sampling noise on every frequency: a correct implementation fails with a probability
+    of about 1e-9 per frequency, while the plausible mistakes are off by 10 or more.
+    """
+    number, title = 1, "epsilon_greedy"
+    hint = ("With probability epsilon explore: an action drawn uniformly from ALL actions with `rng` "
+            "(e.g. rng.integers(len(q_values))); otherwise exploit: the action with the highest value "
+            "(np.argmax). Draw every random number from `rng`.")
+    draws = 4000
+    sigmas = 6.0
+
+    def cases(self, rng=None):
+        cases = [
+            Case("epsilon 0: always the greedy action", (np.array([0.1, 0.5, -0.2, 0.3]), 0.0, 1)),
+            Case("epsilon 1: uniform over all 4 actions", (np.array([1.0, 2.0, 3.0, 4.0]), 1.0, 2),
+                 hint="Exploring draws from all actions, the greedy one included."),
+            Case("epsilon 0.1, 4 actions", (np.array([0.2, 0.0, 0.9, 0.4]), 0.1, 3),
+                 hint="epsilon is the probability of exploring, not of exploiting."),
+            Case("epsilon 0.8, 2 actions", (np.array([0.7, 0.3]), 0.8, 4),
+                 hint="Exploring draws from all actions, the greedy one included: with 2 actions "
+                      "the greedy one still wins half of the exploring draws."),
+            Case("negative values", (np.array([-5.0, -1.0, -3.0]), 0.2, 5),
+                 hint="The greedy action has the HIGHEST value (the least negative one here)."),
+            Case("a tie for the highest value", (np.array([1.0, 3.0, 3.0, 0.0]), 0.3, 6),
+                 hint="Any of the tied actions may be returned when exploiting."),
+            Case("a list of 6 values", ([0.0, 0.1, 0.2, 0.5, 0.4, 0.3], 0.5, 7)),
+        ]
+        if rng is not None:
+            for i in range(3):
+                n = int(rng.integers(2, 7))
+                q = np.round(rng.normal(size=n), 2)
+                cases.append(Case(f"random values #{i} ({n} actions)",
+                                  (q, float(np.round(rng.uniform(0, 1), 2)), int(rng.integers(1000)))))
+        return cases
+
+    def produce(self, fn, case):
+        q_values, epsilon, seed = case.args
+        n = len(q_values)
+
+        def run(draws, seed):
+            rng, actions = np.random.default_rng(seed), []
+            for _ in range(draws):
+                a = fn(q_values, epsilon, rng)
+                if isinstance(a, (float, np.floating)) and float(a).is_integer():
+                    a = int(a)
+                if isinstance(a, np.ndarray) and a.size == 1 and a.dtype.kind in "iu":
+                    a = int(a.reshape(()))
+                if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+                    raise CheckFailed(f"expected an action index (an int), got {type(a).__name__}.")
+                if not 0 <= int(a) < n:
+                    raise CheckFailed(f"returned action {int(a)}, but the actions are 0..{n - 1}.")
+                actions.append(int(a))
+            return actions
+
+        actions = run(self.draws, seed)
+        repeat = run(50, seed + 1) == run(50, seed + 1)
+        return {"counts": np.bincount(actions, minlength=n).tolist(), "reproducible": bool(repeat)}
+
+    def reference(self, q_values, epsilon, rng):
+        """The course's epsilon-greedy choice (rng: a NumPy Generator, or a seed)."""
+        rng = np.random.default_rng(rng)
+        if rng.random() < epsilon:
+            return int(rng.integers(len(q_values)))
+        return int(np.argmax(q_values))
+
+    def probabilities(self, q_values, epsilon):
+        """Each action's probability, and which actions are greedy (ties: their total counts)."""
+        q = np.asarray(q_values, dtype="float64")
+        greedy = q == q.max()
+        explore = epsilon / len(q)
+        return explore, greedy, explore * greedy.sum() + (1 - epsilon)
+
+    def tolerance(self, p):
+        return self.sigmas * np.sqrt(p * (1 - p) / self.draws) + 1e-9
+
+    def judge(self, got, case):
+        q_values, epsilon, _ = case.args
+        counts = np.asarray(got["counts"], dtype="float64")
+        freq = counts / counts.sum()
+        p_explore, greedy, p_greedy = self.probabilities(q_values, epsilon)
+        pct = lambda f: f"{100 * f:.1f}%"  # noqa: E731
+        if abs(freq[greedy].sum() - p_greedy) > self.tolerance(p_greedy):
+            which = "the greedy action" if greedy.sum() == 1 else "the tied greedy actions"
+            how = "too rarely" if freq[greedy].sum() < p_greedy else "too often"
+            return (f"over {self.draws} draws {which} came {how} (in {pct(freq[greedy].sum())} of "
+                    f"the draws) for epsilon = {epsilon}.")
+        for a in range(len(freq)):
+            if not greedy[a] and abs(freq[a] - p_explore) > self.tolerance(p_explore):
+                how = "too rarely" if freq[a] < p_explore else "too often"
+                return (f"over {self.draws} draws the non-greedy action {a} came {how} (in "
+                        f"{pct(freq[a])} of the draws) for epsilon = {epsilon}.")
+            if greedy[a] and freq[a] < p_explore - self.tolerance(p_explore):
+                return (f"over {self.draws} draws the greedy action {a} came too rarely (in "
+                        f"{pct(freq[a])} of the draws): exploring must be able to pick every action.")
+        if not got["reproducible"] and 0 < epsilon:
+            return ("two runs with generators seeded alike chose different actions: draw the random "
+                    "numbers from `rng`, not from np.random or the random module.")
+        return None
+
+
+class QUpdate(Exercise):
+    number, title = 2, "q_update"
+    hint = ("target = r + gamma * max over a' of q[s_next, a'], or just r when terminated; then move "
+            "q[s, a] a fraction alpha of the way: q[s, a] += alpha * (target - q[s, a]). "
+            "Only that one entry changes.")
+    rtol, atol = 1e-9, 1e-12
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(11)
+        q = np.round(r.uniform(0, 1, (3, 2)), 2)
+        cases = [
+            Case("one step in a 3x2 table", (q, 0, 1, 1.0, 2, False, 0.5, 0.9)),
+            Case("terminated: no value after the last step", (q, 1, 0, 1.0, 2, True, 0.5, 0.9),
+                 hint="When the episode terminated there is no next state to bootstrap from: the target is r."),
+            Case("the next state's best action is not a", (np.array([[0.0, 0.0], [0.0, 0.0], [0.1, 0.8]]),
+                                                           0, 0, 0.0, 2, False, 0.5, 0.9),
+                 hint="Q-learning bootstraps with the BEST action in s_next (max over its row), "
+                      "whatever action is taken there next."),
+            Case("alpha 1: the entry becomes the target", (q, 2, 1, -1.0, 0, False, 1.0, 0.9)),
+            Case("alpha 0.1: a small step towards the target", (q, 2, 0, 0.5, 1, False, 0.1, 0.99),
+                 hint="Move only a fraction alpha of the way from q[s, a] to the target."),
+            Case("gamma 0: only the reward counts", (q, 1, 1, 0.3, 0, False, 0.5, 0.0)),
+            Case("a self-loop (s_next == s)", (q, 1, 0, 0.0, 1, False, 0.5, 0.9)),
+            Case("a 16x4 table (FrozenLake's size)", (np.round(r.uniform(0, 1, (16, 4)), 3), 14, 2, 1.0, 15, True, 0.1, 0.99)),
+            Case("a 16x4 table, reward 0, not terminal", (np.round(r.uniform(0, 1, (16, 4)), 3), 9, 1, 0.0, 13, False, 0.1, 0.99)),
+        ]
+        if rng is not None:
+            for i in range(5):
+                ns, na = int(rng.integers(2, 20)), int(rng.integers(2, 6))
+                cases.append(Case(f"random transition #{i}", (rng.normal(size=(ns, na)), int(rng.integers(ns)),
+                                                              int(rng.integers(na)), float(rng.normal()),
+                                                              int(rng.integers(ns)), bool(rng.random() < 0.3),
+                                                              float(rng.uniform(0.01, 1)), float(rng.uniform(0, 1)))))
+        return cases
+
+    def produce(self, fn, case):
+        q = case.args[0]
+        got = as_array(fn(*case.args), "your function")
+        if got.shape != np.shape(q):
+            raise CheckFailed(f"the new table has shape {got.shape}; it should have the shape of q, {np.shape(q)}.")
+        return got
+
+    def reference(self, q, s, a, r, s_next, terminated, alpha, gamma):
+        q = np.array(q, dtype="float64")
+        target = r if terminated else r + gamma * np.max(q[s_next])
+        q[s, a] += alpha * (target - q[s, a])
+        return q
+
+    def judge(self, got, case):
+        return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol, what="the new table")
+
+
+class DiscountedReturns(Exercise):
+    number, title = 3, "discounted_returns"
+    hint = ("Walk backwards from the last step: G = r[t] + gamma * G, and start again from 0 after "
+            "every step whose done flag is set, because the next step belongs to a new episode.")
+    rtol, atol = 1e-9, 1e-9
+
+    def cases(self, rng=None):
+        F, T = False, True
+        cases = [
+            Case("one episode of three rewards", ([1.0, 1.0, 1.0], [F, F, T], 0.9)),
+            Case("gamma 1: plain sums to the end", ([1.0, 2.0, 3.0, 4.0], [F, F, F, T], 1.0)),
+            Case("gamma 0: each step's own reward", ([3.0, -1.0, 2.0], [F, F, T], 0.0)),
+            Case("a reward only at the end (like FrozenLake)", ([0.0, 0.0, 0.0, 1.0], [F, F, F, T], 0.9),
+                 hint="Earlier steps get the later reward discounted once per step between them: "
+                      "G_t = r_t + gamma r_{t+1} + gamma^2 r_{t+2} + ..."),
+            Case("two episodes laid end to end", ([1.0, 2.0, 3.0, 4.0, 5.0], [F, T, F, F, T], 0.5),
+                 hint="A done flag at step t means step t+1 starts a new episode: the return must not "
+                      "carry rewards across it."),
+            Case("a one-step episode in the middle", ([1.0, 1.0, 7.0, 1.0, 1.0], [F, T, T, F, T], 0.9)),
+            Case("the last episode is unfinished (no done flag at the end)", ([1.0, 0.0, 2.0, 1.0], [T, F, F, F], 0.8)),
+            Case("200 rewards of 1 (a CartPole episode)", ([1.0] * 200, [F] * 199 + [T], 0.99)),
+        ]
+        if rng is not None:
+            for i in range(5):
+                n = int(rng.integers(1, 60))
+                cases.append(Case(f"random episodes #{i} ({n} steps)",
+                                  (list(np.round(rng.normal(size=n), 2)), list(rng.random(n) < 0.15),
+                                   float(rng.uniform(0, 1)))))
+        return cases
+
+    def produce(self, fn, case):
+        return as_array(fn(*case.args), "your function")
+
+    def reference(self, rewards, dones, gamma):
+        """Episode by episode, G = the rewards filtered by 1 / (1 - gamma z^-1), run backwards."""
+        from scipy.signal import lfilter
+
+        rewards, dones = np.asarray(rewards, dtype="float64"), np.asarray(dones, dtype=bool)
+        out, start = np.zeros(len(rewards)), 0
+        for end in list(np.flatnonzero(dones) + 1) + [len(rewards)]:
+            if end > start:
+                out[start:end] = lfilter([1.0], [1.0, -gamma], rewards[start:end][::-1])[::-1]
+            start = end
+        return out
+
+    def judge(self, got, case):
+        return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol, what="the returns")
+
+
+EXERCISES = [EpsilonGreedy(), QUpdate(), DiscountedReturns()]
+globals().update(exercises(*EXERCISES))

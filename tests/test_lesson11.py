@@ -1,0 +1,38 @@
+"""Lesson 11 (reinforcement learning): other correct implementations pass its checks."""
+import numpy as np
+
+from dlbasics.checks import lesson
+
+
+def test_alternative_implementations_pass_lesson11():
+    l11 = lesson("11")
+
+    def epsilon_greedy_choice_with_probabilities(q_values, epsilon, rng):
+        q = np.asarray(q_values, dtype=float)
+        p = np.full(len(q), epsilon / len(q))
+        best = np.flatnonzero(q == q.max())
+        p[best] += (1 - epsilon) / len(best)              # ties share the greedy probability
+        return rng.choice(len(q), p=p)                    # a NumPy integer, not an int
+
+    def epsilon_greedy_last_of_ties(q_values, epsilon, rng):
+        q = np.asarray(q_values, dtype=float)
+        explore, random_action = rng.uniform() < epsilon, rng.integers(0, len(q))
+        return int(random_action) if explore else int(len(q) - 1 - np.argmax(q[::-1]))
+
+    def q_update_masked(q, s, a, r, s_next, terminated, alpha, gamma):
+        new = np.copy(q).astype(float)
+        target = r + gamma * np.max(q[s_next]) * (1.0 - float(terminated))
+        new[s, a] = (1 - alpha) * q[s, a] + alpha * target
+        return new.tolist()                               # a nested list
+
+    def discounted_returns_matrix(rewards, dones, gamma):
+        r, d = np.asarray(rewards, float), np.asarray(dones, bool)
+        episode = np.concatenate([[0], np.cumsum(d[:-1])])
+        t = np.arange(len(r))
+        same = (episode[None, :] == episode[:, None]) & (t[None, :] >= t[:, None])
+        return list((np.where(same, float(gamma) ** np.maximum(t[None, :] - t[:, None], 0), 0.0) * r).sum(1))
+
+    l11.exercise_1(epsilon_greedy_choice_with_probabilities)
+    l11.exercise_1(epsilon_greedy_last_of_ties)
+    l11.exercise_2(q_update_masked)
+    l11.exercise_3(discounted_returns_matrix)
