@@ -1,0 +1,121 @@
+"""Plausible mistakes for the exercises of lesson 12 (see tests/wrong_answers/__init__.py)."""
+import string
+from collections import Counter
+
+import numpy as np
+
+WRONG = {}
+
+
+def wrong(number):
+    def register(fn):
+        WRONG.setdefault(number, []).append(fn)
+        return fn
+    return register
+
+
+def _standardize(text):
+    return text.lower().translate(str.maketrans("", "", string.punctuation)).split()
+
+
+@wrong(1)
+def vocabulary_without_standardizing(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in text.split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(1)
+def vocabulary_without_reserved_tokens(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in _standardize(text))
+    vocab = [t for t, _ in counts.most_common()]
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(1)
+def vocabulary_in_order_of_appearance(texts, max_tokens=None):
+    seen = {}
+    for text in texts:
+        for t in _standardize(text):
+            seen.setdefault(t, None)
+    vocab = ["", "[UNK]"] + list(seen)
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(1)
+def vocabulary_punctuation_becomes_space(texts, max_tokens=None):
+    table = str.maketrans(string.punctuation, " " * len(string.punctuation))
+    counts = Counter(t for text in texts for t in text.lower().translate(table).split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(1)
+def vocabulary_max_tokens_without_reserved(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in _standardize(text))
+    learned = [t for t, _ in counts.most_common()]
+    return ["", "[UNK]"] + (learned[:max_tokens] if max_tokens else learned)
+
+
+@wrong(2)
+def cosine_dot_product_only(a, b):
+    return np.asarray(a, dtype="float64") @ np.asarray(b, dtype="float64").T
+
+
+@wrong(2)
+def cosine_normalized_along_the_wrong_axis(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a = a / np.maximum(np.linalg.norm(a, axis=0, keepdims=True), 1e-12)
+    b = b / np.maximum(np.linalg.norm(b, axis=0, keepdims=True), 1e-12)
+    return a @ b.T
+
+
+@wrong(2)
+def cosine_nan_for_zero_vectors(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return a @ b.T
+
+
+@wrong(2)
+def cosine_normalizes_only_the_first(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    return a @ b.T
+
+
+def _softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+@wrong(3)
+def sample_multiplying_by_temperature(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64") * temperature)
+    return int(rng.choice(len(p), p=p))
+
+
+@wrong(3)
+def sample_temperature_on_probabilities(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64"))
+    p = _softmax(p / temperature)
+    return int(rng.choice(len(p), p=p))
+
+
+@wrong(3)
+def sample_always_argmax(logits, temperature, rng):
+    return int(np.argmax(logits))
+
+
+@wrong(3)
+def sample_overflows_on_large_logits(logits, temperature, rng):
+    e = np.exp(np.asarray(logits, dtype="float64") / temperature)
+    p = e / e.sum()
+    return int(rng.choice(len(p), p=p))
+
+
+@wrong(3)
+def sample_ignores_the_generator(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64") / temperature)
+    return int(np.random.choice(len(p), p=p))
