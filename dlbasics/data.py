@@ -28,6 +28,7 @@ DATASETS = {
     "hamlet": "hamlet.txt",
     "digits": "digits.csv",
     # Trained models (data/models/, each made by a script in scripts/; see data/README.md).
+    "dec_autoencoder": "models/dec_autoencoder.keras",
     "char_hamlet": "models/char_hamlet.keras",
     "dates_seq2seq": "models/dates_seq2seq.keras",
     "cartpole_policy": "models/cartpole_policy.keras",

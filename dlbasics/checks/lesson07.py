@@ -1,0 +1,295 @@
+"""Checks for lesson 07, convolutional neural networks."""
+from functools import lru_cache
+
+import numpy as np
+
+from .core import Case, CheckFailed, Exercise, as_whole_number, compare_arrays, exercises
+
+
+def _tf_conv2d(x, kernel, stride=1, padding="valid", dilation=1):
+    """TensorFlow's own convolution (a cross-correlation), in float64, as a NumPy array."""
+    import tensorflow as tf
+
+    return tf.nn.conv2d(np.asarray(x, "float64"), np.asarray(kernel, "float64"), strides=stride,
+                        padding=padding.upper(), dilations=dilation).numpy()
+
+
+SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+
+
+class Conv2D(Exercise):
+    number, title = 1, "conv2d"
+    hint = ("Slide the kernel over the (padded) image: output pixel (i, j) of filter f is the sum of "
+            "x[n, i*stride + a, j*stride + b, c] * kernel[a, b, c, f] over a, b and every input channel c.")
+    rtol, atol = 1e-7, 1e-9
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(70)
+
+        def case(label, n, h, w, c_in, kh, kw, c_out, stride, padding, hint="", kernel=None):
+            x = np.round(r.normal(size=(n, h, w, c_in)), 3)
+            k = np.round(r.normal(size=(kh, kw, c_in, c_out)), 3) if kernel is None else kernel
+            return Case(label, (x, k), {"stride": stride, "padding": padding}, hint)
+
+        sobel = SOBEL_X.reshape(3, 3, 1, 1)
+        cases = [
+            case('one 5x5 image, a 3x3 filter, padding "valid"', 1, 5, 5, 1, 3, 3, 1, 1, "valid",
+                 "'valid' means no padding: an n x n image and a k x k kernel give n - k + 1 rows and columns."),
+            case('a Sobel edge filter (not symmetric), padding "valid"', 1, 6, 6, 1, 3, 3, 1, 1, "valid",
+                 "Keras and TensorFlow compute a cross-correlation: the kernel is used as it is, not flipped "
+                 "(a textbook convolution would flip it).", kernel=sobel),
+            case('padding "same", a 3x3 filter', 1, 5, 6, 1, 3, 3, 1, 1, "same",
+                 "'same' pads zeros around the image so that, with stride 1, the output has the input's height and width."),
+            case('padding "same", an even 2x2 filter', 1, 5, 5, 1, 2, 2, 1, 1, "same",
+                 "An even kernel needs an odd amount of padding: TensorFlow puts the smaller half on the top "
+                 "and left, the extra row and column on the bottom and right."),
+            case('stride 2, padding "valid"', 1, 7, 7, 1, 3, 3, 1, 2, "valid",
+                 "With a stride the window jumps: output pixel (i, j) starts at input pixel (i*stride, j*stride)."),
+            case('stride 2, padding "same", an 8x8 image', 1, 8, 8, 1, 3, 3, 1, 2, "same",
+                 "'same' with a stride gives ceil(n / stride) outputs; the total padding is "
+                 "max((out - 1) * stride + k - n, 0), the smaller half on the top/left. It is not the padding of stride 1."),
+            case("3 input channels, 4 filters", 1, 6, 6, 3, 3, 3, 4, 1, "valid",
+                 "Each filter sums over all input channels (kernel[:, :, c_in, f]) and makes one output channel."),
+            case('a batch of 3 images, 2 channels, padding "same"', 3, 5, 5, 2, 3, 3, 2, 1, "same",
+                 "Treat every image of the batch (the first axis) separately, with the same kernel."),
+            case('a 1x3 filter on a 6x7 image, stride 3, padding "same"', 2, 6, 7, 1, 1, 3, 2, 3, "same",
+                 "Height and width are padded separately, each from its own kernel size."),
+            case('a 5x5 filter on a 9x7 image, stride 2, padding "valid"', 1, 9, 7, 2, 5, 5, 3, 2, "valid"),
+        ]
+        if rng is not None:
+            for i in range(5):
+                kh, kw = (int(v) for v in rng.integers(1, 5, 2))
+                stride = int(rng.integers(1, 4))
+                h, w = int(rng.integers(kh, 11)), int(rng.integers(kw, 11))
+                n, c_in, c_out = (int(v) for v in rng.integers(1, 4, 3))
+                x = rng.normal(size=(n, h, w, c_in))
+                k = rng.normal(size=(kh, kw, c_in, c_out))
+                padding = str(rng.choice(["valid", "same"]))
+                cases.append(Case(f'random case #{i} ({h}x{w} image, {kh}x{kw} filter, stride {stride}, padding "{padding}")',
+                                  (x, k), {"stride": stride, "padding": padding}))
+        return cases
+
+    def produce(self, fn, case):
+        x, kernel = case.args
+        got = fn(x.copy(), kernel.copy(), **case.kwargs)
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return`?")
+        try:
+            return np.asarray(got, dtype="float64")
+        except Exception:
+            raise CheckFailed(f"your function returned a {type(got).__name__}, not an array of numbers.") from None
+
+    def reference(self, x, kernel, stride=1, padding="valid"):
+        return _tf_conv2d(x, kernel, stride, padding)
+
+    def judge(self, got, case):
+        x, kernel = case.args
+        want = self.reference(*case.args, **case.kwargs)
+        problem = compare_arrays(got, want, self.rtol, self.atol)
+        if problem and got.shape == want.shape and kernel.shape[0] * kernel.shape[1] > 1:
+            flipped = _tf_conv2d(x, kernel[::-1, ::-1], **case.kwargs)
+            if np.allclose(got, flipped, rtol=self.rtol, atol=self.atol):
+                return problem + " Your result is a true convolution (the kernel flipped); Keras does not flip it."
+        return problem
+
+
+def _output_size_tf(size, kernel_size, stride, padding, dilation):
+    """The output length TensorFlow's convolution gives along one axis."""
+    import tensorflow as tf
+
+    x = tf.zeros((1, size, 1, 1), "float32")
+    k = tf.zeros((kernel_size, 1, 1, 1), "float32")
+    return int(tf.nn.conv2d(x, k, strides=[1, stride, 1, 1], padding=padding.upper(),
+                            dilations=[1, dilation, 1, 1]).shape[1])
+
+
+class OutputSize(Exercise):
+    number, title = 2, "conv_output_size"
+    hint = ("The dilated kernel covers d * (k - 1) + 1 pixels. 'valid': count the window positions that "
+            "fit inside the image, stepping by the stride (round down). 'same': ceil(size / stride), "
+            "whatever the kernel.")
+
+    def cases(self, rng=None):
+        spec = [  # size, kernel, stride, padding, dilation, hint
+            (28, 3, 1, "valid", 1, "Without padding a 3x3 window fits in fewer positions than there are pixels."),
+            (28, 3, 1, "same", 1, "'same' with stride 1 keeps the size."),
+            (28, 5, 2, "valid", 1, "With a stride, count the window positions 0, s, 2s, ... that still fit (round down)."),
+            (7, 3, 2, "same", 1, "'same' divides by the stride and rounds UP: a partial last step still gives an output."),
+            (10, 2, 3, "same", 1, "'same' ignores the kernel size: only the size and the stride matter."),
+            (28, 3, 1, "valid", 2, "A dilated kernel skips pixels: with dilation d a k-wide kernel spans d * (k - 1) + 1 pixels."),
+            (28, 3, 1, "same", 3, ""),
+            (27, 2, 2, "valid", 1, "2x2 pooling with stride 2 on an odd size drops the last row."),
+            (5, 5, 1, "valid", 1, "A kernel as large as the input fits exactly once."),
+            (30, 1, 4, "valid", 1, ""),
+        ]
+        if rng is not None:
+            for _ in range(6):
+                k, size = int(rng.integers(1, 8)), int(rng.integers(1, 80))
+                stride, dilation = (int(rng.integers(1, 5)), 1) if rng.random() < 0.6 else (1, int(rng.integers(1, 4)))
+                padding = "same" if dilation * (k - 1) + 1 > size else str(rng.choice(["valid", "same"]))
+                spec.append((size, k, stride, padding, dilation, ""))
+        cases = []
+        for size, k, s, p, d, hint in spec:
+            label = f'size {size}, kernel {k}, stride {s}, padding "{p}"' + (f", dilation {d}" if d > 1 else "")
+            cases.append(Case(label, (size, k), {"stride": s, "padding": p, "dilation": d}, hint))
+        return cases
+
+    def produce(self, fn, case):
+        return as_whole_number(fn(*case.args, **case.kwargs), "the output size as a whole number (int)")
+
+    def reference(self, size, kernel_size, stride=1, padding="valid", dilation=1):
+        return _output_size_tf(size, kernel_size, stride, padding, dilation)
+
+    def judge(self, got, case):
+        want = self.reference(*case.args, **case.kwargs)
+        if got != want:
+            return f"your function returns {got}, which is too {'small' if got < want else 'large'}."
+        return None
+
+
+# ---- exercise 3: a CNN of the learner's design, trained by the check -----------------------
+N_TRAIN, EPOCHS, BATCH = 20_000, 3, 64
+MIN_ACCURACY = 0.85
+MAX_PARAMS = 100_000
+MAX_MULTIPLY_ADDS = 4_000_000
+
+
+@lru_cache(maxsize=1)
+def _fashion():
+    from .. import data
+
+    x, y = data.fashion_mnist("train", limit=N_TRAIN)
+    xt, yt = data.fashion_mnist("test")
+    return (x / 255.0).astype("float32"), y, (xt / 255.0).astype("float32"), yt
+
+
+def _layers(model):
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _layers(layer)
+
+
+def _shape(tensor_or_shape):
+    shape = getattr(tensor_or_shape, "shape", tensor_or_shape)
+    return tuple(shape)
+
+
+def conv_layers_and_cost(model):
+    """(number of convolution layers, multiply-adds per image of its Conv and Dense layers)."""
+    import keras
+
+    convs, cost = 0, 0
+    kinds = (keras.layers.Conv2D, keras.layers.SeparableConv2D, keras.layers.DepthwiseConv2D)
+    for layer in _layers(model):
+        if isinstance(layer, kinds):
+            convs += 1
+            out = _shape(layer.output)
+            positions = int(np.prod(out[1:-1]))
+            kh, kw = layer.kernel_size
+            c_in = _shape(layer.input)[-1]
+            if isinstance(layer, keras.layers.DepthwiseConv2D):
+                cost += positions * kh * kw * out[-1]
+            elif isinstance(layer, keras.layers.SeparableConv2D):
+                mid = c_in * layer.depth_multiplier
+                cost += positions * (kh * kw * mid + mid * out[-1])
+            else:
+                cost += positions * kh * kw * c_in * out[-1] // max(getattr(layer, "groups", 1), 1)
+        elif isinstance(layer, keras.layers.Dense):
+            out = _shape(layer.output)
+            cost += int(np.prod(out[1:-1] or (1,))) * _shape(layer.input)[-1] * out[-1]
+    return convs, int(cost)
+
+
+class DesignCNN(Exercise):
+    number, title = 3, "build_cnn"
+    hint = ("A small CNN works: Conv2D (16 filters, 5x5, 'same', ReLU), MaxPooling2D, Conv2D (32, 3x3, "
+            "ReLU), MaxPooling2D, Flatten, Dense(10, activation='softmax'); compile with "
+            "loss='sparse_categorical_crossentropy' and Adam, its learning rate starting near 0.003 and "
+            "decaying over the 3 epochs (keras.optimizers.schedules.CosineDecay(0.003, 3 * 313)).")
+
+    def cases(self, rng=None):
+        seed = 0 if rng is None else int(rng.integers(1 << 31))
+        return [Case(f"trained {EPOCHS} epochs (batch {BATCH}) on {N_TRAIN:,} images, tested on 5,000 held-out images",
+                     (), {"seed": seed})]
+
+    def produce(self, fn, case):
+        import keras
+
+        x, y, xt, _ = _fashion()
+        keras.utils.set_random_seed(case.kwargs["seed"])
+        model = fn()
+        if model is None:
+            raise CheckFailed("your function returned None. Did you forget `return model`?")
+        if not isinstance(model, keras.Model):
+            raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
+        try:
+            out = tuple(model.compute_output_shape((None, 28, 28, 1)))
+            probe = keras.ops.convert_to_numpy(model(x[:16], training=False))
+        except Exception:
+            raise CheckFailed("the model does not accept a batch of images of shape (28, 28, 1).") from None
+        if out != (None, 10):
+            raise CheckFailed(f"the model's output has shape {out}; it should give 10 values per image, one per class.")
+        if probe.min() < -1e-6 or not np.allclose(probe.sum(1), 1, atol=1e-3):
+            raise CheckFailed("the outputs are not probabilities (each row should be >= 0 and sum to 1): "
+                              "end with Dense(10, activation='softmax').")
+        try:
+            convs, cost = conv_layers_and_cost(model)
+        except (AttributeError, ValueError):
+            raise CheckFailed("the check cannot read the model's layers: build it with keras.Sequential "
+                              "(starting with keras.Input) or the functional API.") from None
+        if convs < 2:
+            raise CheckFailed(f"the model has {convs} convolution layer(s); a CNN here has at least two Conv2D layers.")
+        if model.count_params() > MAX_PARAMS:
+            raise CheckFailed(f"the model has {model.count_params():,} parameters, more than the limit of "
+                              f"{MAX_PARAMS:,}: pool (or stride) before Flatten so the Dense layer gets fewer inputs.")
+        if cost > MAX_MULTIPLY_ADDS:
+            raise CheckFailed(f"the model needs {cost / 1e6:.1f} million multiply-adds per image, more than the limit "
+                              f"of {MAX_MULTIPLY_ADDS / 1e6:.0f} million: use fewer filters before the first pooling.")
+        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
+            raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=...) before returning it.")
+        model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
+        probs = keras.ops.convert_to_numpy(model.predict(xt, batch_size=1000, verbose=0))
+        return {"probabilities": probs, "parameters": int(model.count_params())}
+
+    def reference(self):
+        """The course's design (a function that returns a fresh, compiled model)."""
+        import keras
+
+        layers = keras.layers
+        model = keras.Sequential([
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(16, 5, padding="same", activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ])
+        steps = EPOCHS * -(-N_TRAIN // BATCH)          # the learning rate decays to 0 over the check's training
+        model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    def judge(self, got, case):
+        probs = np.asarray(got["probabilities"], "float64")
+        yt = _fashion()[3]
+        if probs.shape != (len(yt), 10):
+            return f"the predictions have shape {probs.shape}, expected one row of 10 per test image."
+        if not np.isfinite(probs).all():
+            return "the model predicts nan: training diverged (is the learning rate too high, or the loss wrong?)."
+        if probs.min() < -1e-6 or not np.allclose(probs.sum(1), 1, atol=1e-3):
+            return "the outputs are not probabilities (each row should be >= 0 and sum to 1): use a softmax output layer."
+        acc = float((probs.argmax(1) == yt).mean())
+        self.accuracy = acc
+        if acc < MIN_ACCURACY:
+            return (f"held-out accuracy {acc:.3f} is below {MIN_ACCURACY} after {EPOCHS} epochs: more filters, "
+                    "another convolution, or a better learning rate?")
+        return None
+
+    def pass_line(self, cases):
+        return f"held-out accuracy {self.accuracy:.3f} (the bar is {MIN_ACCURACY})."
+
+
+EXERCISES = [Conv2D(), OutputSize(), DesignCNN()]
+globals().update(exercises(*EXERCISES))

@@ -1,0 +1,132 @@
+"""Plausible mistakes for the exercises of lesson 07 (see tests/wrong_answers/__init__.py)."""
+import keras
+import numpy as np
+
+WRONG = {}
+
+
+def wrong(number):
+    def register(fn):
+        WRONG.setdefault(number, []).append(fn)
+        return fn
+    return register
+
+
+def _correlate(x, kernel, stride, pads):
+    x = np.pad(np.asarray(x, "float64"), [(0, 0), pads[0], pads[1], (0, 0)])
+    kernel = np.asarray(kernel, "float64")
+    kh, kw = kernel.shape[:2]
+    out_h, out_w = (x.shape[1] - kh) // stride + 1, (x.shape[2] - kw) // stride + 1
+    out = np.zeros((x.shape[0], out_h, out_w, kernel.shape[3]))
+    for i in range(out_h):
+        for j in range(out_w):
+            patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            out[:, i, j, :] = np.tensordot(patch, kernel, axes=([1, 2, 3], [0, 1, 2]))
+    return out
+
+
+def _tf_pads(x, kernel, stride, padding):
+    if padding != "same":
+        return [(0, 0), (0, 0)]
+    pads = []
+    for n, k in [(np.shape(x)[1], np.shape(kernel)[0]), (np.shape(x)[2], np.shape(kernel)[1])]:
+        total = max((-(-n // stride) - 1) * stride + k - n, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+@wrong(1)
+def conv2d_flips_the_kernel(x, kernel, stride=1, padding="valid"):
+    """A textbook convolution: the kernel rotated by 180 degrees."""
+    flipped = np.asarray(kernel)[::-1, ::-1]
+    return _correlate(x, flipped, stride, _tf_pads(x, flipped, stride, padding))
+
+
+@wrong(1)
+def conv2d_same_pads_top_left_first(x, kernel, stride=1, padding="valid"):
+    """The odd padding pixel on the top/left instead of the bottom/right."""
+    pads = [(b, a) for a, b in _tf_pads(x, kernel, stride, padding)]
+    return _correlate(x, kernel, stride, pads)
+
+
+@wrong(1)
+def conv2d_ignores_stride(x, kernel, stride=1, padding="valid"):
+    return _correlate(x, kernel, 1, _tf_pads(x, kernel, 1, padding))
+
+
+@wrong(1)
+def conv2d_same_pads_as_for_stride_1(x, kernel, stride=1, padding="valid"):
+    """'same' padding computed for stride 1, then the stride applied."""
+    return _correlate(x, kernel, stride, _tf_pads(x, kernel, 1, padding))
+
+
+@wrong(1)
+def conv2d_no_sum_over_channels(x, kernel, stride=1, padding="valid"):
+    """Only the first input channel is used."""
+    return _correlate(np.asarray(x)[..., :1], np.asarray(kernel)[:, :, :1], stride, _tf_pads(x, kernel, stride, padding))
+
+
+@wrong(2)
+def output_size_same_rounds_down(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return size // stride
+    return (size - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+@wrong(2)
+def output_size_ignores_dilation(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return -(-size // stride)
+    return (size - kernel_size) // stride + 1
+
+
+@wrong(2)
+def output_size_without_plus_one(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return -(-size // stride)
+    return (size - dilation * (kernel_size - 1) - 1) // stride
+
+
+@wrong(2)
+def output_size_same_ignores_stride(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return size
+    return (size - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+def _compiled(layers, optimizer=None, loss="sparse_categorical_crossentropy"):
+    model = keras.Sequential([keras.Input((28, 28, 1)), *layers])
+    model.compile(optimizer=optimizer or keras.optimizers.Adam(3e-3), loss=loss, metrics=["accuracy"])
+    return model
+
+
+@wrong(3)
+def build_cnn_is_an_mlp():
+    """No convolutions at all: a dense network on the flattened pixels."""
+    L = keras.layers
+    return _compiled([L.Flatten(), L.Dense(64, activation="relu"), L.Dense(10, activation="softmax")])
+
+
+@wrong(3)
+def build_cnn_without_softmax():
+    """Logits out, but a loss that expects probabilities."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(), L.Dense(10)])
+
+
+@wrong(3)
+def build_cnn_learning_rate_too_low():
+    """A fine architecture, trained with plain SGD at a tiny learning rate."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")], optimizer=keras.optimizers.SGD(1e-3))
+
+
+@wrong(3)
+def build_cnn_never_pools():
+    """Two convolutions but no pooling: the Dense layer gets 24*24*32 inputs."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 3, activation="relu"), L.Conv2D(32, 3, activation="relu"),
+                      L.Flatten(), L.Dense(10, activation="softmax")])
