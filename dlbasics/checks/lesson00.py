@@ -153,7 +153,7 @@ class ImageClassifier(Exercise):
             raise CheckFailed("your function returned None. Did you forget `return model`?")
         if not isinstance(model, keras.Model):
             raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
-        if model.optimizer is None or not getattr(model, "compiled", True):
+        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
             raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...]) before returning it.")
         try:
             out = model.compute_output_shape((None, 28, 28, 1))
