@@ -7,17 +7,14 @@ dataset does not rewrite the others. The CSV files come out byte-identical on ev
 TFDS records hold the same images and labels in the same order, but TensorFlow does not promise
 the same bytes from one run to the next, so a forced rebuild changes their checksums.
 """
-import gzip
 import hashlib
 import shutil
 import sys
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-FASHION_SRC = Path("/usr/share/datasets/fashion-mnist")
 N_TRAIN, N_TEST = 20_000, 5_000
 
 SOURCES = {
@@ -204,17 +201,12 @@ def build_fashion_mnist():
 
     from dlbasics.data import FASHION_CLASSES
 
-    if not FASHION_SRC.exists():
-        sys.exit(f"{FASHION_SRC} not found: apt-get install dataset-fashion-mnist")
-
-    def idx(name, offset, shape):
-        raw = gzip.open(FASHION_SRC / name).read()
-        return np.frombuffer(raw, np.uint8, offset=offset).reshape(shape)
+    import fashion_full
 
     splits = {}
-    for split, prefix, n in [("train", "train", N_TRAIN), ("test", "t10k", N_TEST)]:
-        x = idx(f"{prefix}-images-idx3-ubyte.gz", 16, (-1, 28, 28, 1))[:n]
-        y = idx(f"{prefix}-labels-idx1-ubyte.gz", 8, (-1,))[:n].astype("int64")
+    for split, n in [("train", N_TRAIN), ("test", N_TEST)]:
+        x, y = fashion_full.load(split)
+        x, y = x[:n], y[:n]
         splits[split] = tf.data.Dataset.from_tensor_slices({"image": x, "label": y})
     target = DATA / "tfds"
     shutil.rmtree(target / "fashion_mnist", ignore_errors=True)

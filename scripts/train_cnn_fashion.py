@@ -26,7 +26,6 @@ Measured here (2 CPU cores shared with several other jobs, load average 15-24): 
 validation accuracy 0.9268 (epoch 15); test accuracy 0.9194 on the first 5,000 test images (the
 split in data/), 0.9177 on all 10,000; 421,930 parameters; file 1.74 MB.
 """
-import gzip
 import os
 import sys
 import time
@@ -35,10 +34,10 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+import fashion_full  # noqa: E402
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = Path("/usr/share/datasets/fashion-mnist")
 OUT = ROOT / "data" / "models" / "cnn_fashion.keras"
 SEED = 0
 EPOCHS = int(os.environ.get("EPOCHS", 15))
@@ -46,15 +45,8 @@ BATCH = 128
 N_VAL = 5_000
 
 
-def idx(name, offset, shape):
-    raw = gzip.open(SRC / name).read()
-    return np.frombuffer(raw, np.uint8, offset=offset).reshape(shape)
-
-
 def load(prefix):
-    x = idx(f"{prefix}-images-idx3-ubyte.gz", 16, (-1, 28, 28, 1))
-    y = idx(f"{prefix}-labels-idx1-ubyte.gz", 8, (-1,)).astype("int64")
-    return x, y
+    return fashion_full.load({"train": "train", "t10k": "test"}[prefix])
 
 
 def build_model(keras):
@@ -78,8 +70,8 @@ def build_model(keras):
 
 
 def main():
-    if not SRC.exists():
-        sys.exit(f"{SRC} not found: apt-get install dataset-fashion-mnist")
+    if not fashion_full.available():
+        sys.exit(f"{fashion_full.SOURCE} not found: apt-get install dataset-fashion-mnist")
     import keras
     import tensorflow as tf
 

@@ -19,7 +19,6 @@ jobs (load average 8-23; about 35-50 s of CPU time per epoch); final epoch means
 g_loss 0.784; the generator file is 1.0 MB. Lesson 07's classifier (`cnn_fashion`) puts 1,000
 samples in all 10 classes (counts 74, 91, 87, 75, 146, 104, 158, 96, 81, 88: coverage 10/10).
 """
-import gzip
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,8 @@ import tensorflow as tf  # noqa: E402
 from dlbasics import data  # noqa: E402
 from dlbasics.checks import lesson10  # noqa: E402
 
-FASHION_SRC = Path("/usr/share/datasets/fashion-mnist")
+import fashion_full  # noqa: E402  (scripts/, next to this file)
+
 OUT = ROOT / "data" / "models" / "dcgan_fashion_generator.keras"
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 BATCH = 128
@@ -102,13 +102,12 @@ class GAN(keras.Model):
 
 
 def training_images():
-    if FASHION_SRC.exists():
-        raw = gzip.open(FASHION_SRC / "train-images-idx3-ubyte.gz").read()
-        x = np.frombuffer(raw, np.uint8, offset=16).reshape(-1, 28, 28, 1)
-        print(f"full Fashion-MNIST from {FASHION_SRC}: {len(x)} images")
+    if fashion_full.available():
+        x, _ = fashion_full.load("train")
+        print(f"full Fashion-MNIST from {fashion_full.SOURCE}: {len(x)} images")
     else:
         x, _ = data.fashion_mnist("train")
-        print(f"{FASHION_SRC} not found; the course's subset: {len(x)} images")
+        print(f"{fashion_full.SOURCE} not found; the course's subset: {len(x)} images")
     return (x.astype("float32") - 127.5) / 127.5
 
 
