@@ -129,6 +129,20 @@ def as_whole_number(got, what="a whole number (int)"):
     return int(got)
 
 
+def as_compiled_model(model):
+    """What a model-building exercise returned, if it is a compiled Keras model; else CheckFailed."""
+    import keras
+
+    if model is None:
+        raise CheckFailed("your function returned None. Did you forget `return model`?")
+    if not isinstance(model, keras.Model):
+        raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
+        raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=..., "
+                          "metrics=[...]) before returning it.")
+    return model
+
+
 def compare_arrays(got, want, rtol=1e-5, atol=1e-6, what="the result"):
     """Say how `got` differs from `want` (shape, non-finite values, how many entries), or None."""
     try:

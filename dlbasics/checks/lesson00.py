@@ -1,7 +1,7 @@
 """Checks for lesson 00, machine learning vs deep learning."""
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, compare_arrays, exercises
+from .core import as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises
 
 
 class Standardize(Exercise):
@@ -149,12 +149,7 @@ class ImageClassifier(Exercise):
         x, y, xt, _ = case.kwargs["data"]
         keras.utils.set_random_seed(case.kwargs["seed"])
         model = fn()
-        if model is None:
-            raise CheckFailed("your function returned None. Did you forget `return model`?")
-        if not isinstance(model, keras.Model):
-            raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
-        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-            raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...]) before returning it.")
+        as_compiled_model(model)
         try:
             out = model.compute_output_shape((None, 28, 28, 1))
         except Exception:

@@ -3,7 +3,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, as_whole_number, compare_arrays, exercises
+from .core import as_compiled_model, as_whole_number, Case, CheckFailed, compare_arrays, Exercise, exercises
 
 
 def _tf_conv2d(x, kernel, stride=1, padding="valid", dilation=1):
@@ -219,10 +219,7 @@ class DesignCNN(Exercise):
         x, y, xt, _ = _fashion()
         keras.utils.set_random_seed(case.kwargs["seed"])
         model = fn()
-        if model is None:
-            raise CheckFailed("your function returned None. Did you forget `return model`?")
-        if not isinstance(model, keras.Model):
-            raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
+        as_compiled_model(model)
         try:
             out = tuple(model.compute_output_shape((None, 28, 28, 1)))
             probe = keras.ops.convert_to_numpy(model(x[:16], training=False))
@@ -246,8 +243,6 @@ class DesignCNN(Exercise):
         if cost > MAX_MULTIPLY_ADDS:
             raise CheckFailed(f"the model needs {cost / 1e6:.1f} million multiply-adds per image, more than the limit "
                               f"of {MAX_MULTIPLY_ADDS / 1e6:.0f} million: use fewer filters before the first pooling.")
-        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-            raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=...) before returning it.")
         model.fit(x, y, epochs=EPOCHS, batch_size=BATCH, verbose=0)
         probs = keras.ops.convert_to_numpy(model.predict(xt, batch_size=1000, verbose=0))
         return {"probabilities": probs, "parameters": int(model.count_params())}

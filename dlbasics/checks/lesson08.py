@@ -1,7 +1,7 @@
 """Checks for lesson 08, recurrent neural networks."""
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises
 
 
 def _series(rng, length, features=None):
@@ -192,12 +192,7 @@ class Forecaster(Exercise):
         x_train, y_train, x_val, _, _, _ = co2_change_windows(self.window)
         keras.utils.set_random_seed(case.kwargs["seed"])
         model = fn(self.window)
-        if model is None:
-            raise CheckFailed("your function returned None. Did you forget `return model`?")
-        if not isinstance(model, keras.Model):
-            raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
-        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-            raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=...) before returning it.")
+        as_compiled_model(model)
         try:
             out = tuple(model.compute_output_shape((None, self.window, 1)))
         except Exception:

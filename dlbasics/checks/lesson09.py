@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises
 
 
 def _lstm_case(rng, batch, input_dim, units, scale=0.6, state_scale=1.0, forget_bias=None):
@@ -197,13 +197,7 @@ class VowelClassifier(Exercise):
         x, y, xt, _ = case.kwargs["data"]
         keras.utils.set_random_seed(case.kwargs["seed"])
         model = fn()
-        if model is None:
-            raise CheckFailed("your function returned None. Did you forget `return model`?")
-        if not isinstance(model, keras.Model):
-            raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
-        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-            raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=..., "
-                              "metrics=[...]) before returning it.")
+        as_compiled_model(model)
         try:
             out = model.compute_output_shape((None, x.shape[1], 12))
         except Exception:
