@@ -1,4 +1,4 @@
-# Two commands do all set-up:  `make lab` (learn)  and  `make test` (check everything; CI adds `make test-lessons`).
+# Two commands do all set-up:  `make lab` (learn)  and  `make test` (check everything).
 # Both create .venv on first use and install the pinned stack plus dlbasics (editable).
 # Nothing is installed or registered outside this folder.
 
@@ -14,16 +14,13 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export KERAS_BACKEND ?= tensorflow
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: lab test test-lessons setup build check execute data timings clean
+.PHONY: lab test setup build check execute data timings clean
 
 lab: setup  ## start JupyterLab on lessons/ (headless-safe: open the printed URL yourself)
 	cd lessons && ../$(BIN)/jupyter lab $(LAB_FLAGS)
 
-test: setup  ## unit tests, exercise checks, autograder, build sync, nbval on every solution notebook
+test: setup  ## the whole suite: unit tests, exercise checks, autograder, build sync, nbval on every notebook
 	$(BIN)/python -m pytest
-
-test-lessons: setup  ## nbval on every lesson notebook as a learner gets it (exercises unsolved); CI runs it after `make test`
-	$(BIN)/python -m pytest lessons
 
 setup: $(STAMP)
 
