@@ -4,10 +4,12 @@ import inspect
 import nbformat
 
 from dlbasics import build
+from wrong_answers import _registry
 from dlbasics.grade.grader import Limits
 
 LESSON_FILES = {p.name[:2]: p.name for p in build.solution_paths()}
 FAST = Limits(timeout=60)
+REGISTRY_IMPORT = "from ._registry import registry\n"
 
 
 def submission(tmp_path, number, answers=None, edit=None, name="student.ipynb"):
@@ -30,8 +32,11 @@ def solution_source(number, exercise):
 
 
 def wrong_source(fn, title):
-    """A cell that defines the wrong implementation `fn` under the exercise's name."""
-    return inspect.getsource(inspect.getmodule(fn)) + f"\n{title} = {fn.__name__}\n"
+    """A cell that defines the wrong implementation `fn` under the exercise's name: its lesson's
+    module, with the registry's source pasted in place of the import (no package in the sandbox)."""
+    module = inspect.getsource(inspect.getmodule(fn))
+    assert REGISTRY_IMPORT in module, f"{fn.__module__} must import the registry as its siblings do"
+    return module.replace(REGISTRY_IMPORT, inspect.getsource(_registry)) + f"\n{title} = {fn.__name__}\n"
 
 
 def by_number(result):

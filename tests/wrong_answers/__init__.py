@@ -1,9 +1,10 @@
 """Plausible mistakes, at least two per exercise, one module per lesson (lessonNN.py).
 
 Every check must reject every one of them (tests/test_checks.py) and the autograder must take
-the exercise's points for each (tests/test_grade_lessons.py). Each module is self-contained --
-it defines its own `WRONG` and `wrong(number)` and imports nothing from dlbasics -- because the
-grader tests paste a module's source into a learner's cell and run it in the grading sandbox.
+the exercise's points for each (tests/test_grade_lessons.py). A module imports nothing from
+dlbasics and nothing from here but `_registry` (`WRONG, wrong = registry()`): the grader tests
+paste its source, with the registry's in place of that import, into a learner's cell and run it
+in the grading sandbox.
 """
 import importlib
 import pkgutil

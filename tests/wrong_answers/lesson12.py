@@ -4,14 +4,9 @@ from collections import Counter
 
 import numpy as np
 
-WRONG = {}
+from ._registry import registry
 
-
-def wrong(number):
-    def register(fn):
-        WRONG.setdefault(number, []).append(fn)
-        return fn
-    return register
+WRONG, wrong = registry()
 
 
 def _standardize(text):
