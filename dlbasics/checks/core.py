@@ -38,6 +38,11 @@ class Exercise:
     points: int = 1
     rtol: float = 1e-5
     atol: float = 1e-6
+    # How NumPy floating-point errors behave while the learner's code runs (np.errstate keywords).
+    # Most checks judge the values that come out; a stability exercise sets
+    # {"over": "raise", "invalid": "raise"} so that an overflow inside the learner's code fails,
+    # even when the overflowed value happens to round to the right answer (1/(1+inf) = 0).
+    fp_errors: dict = {"all": "ignore"}
 
     def cases(self, rng=None):
         """The check's cases; with a NumPy Generator, extra randomized cases (autograder)."""
@@ -49,6 +54,18 @@ class Exercise:
     def produce(self, fn, case):
         """Run the learner's function on one case (untrusted side). Returns plain data."""
         return fn(*case.args, **case.kwargs)
+
+    def run(self, fn, case):
+        """`produce` under the exercise's floating-point rules: the one way both the notebook
+        check and the grader's runner call learner code. Raises what the learner's code raised;
+        a FloatingPointError becomes a CheckFailed that says what overflowed."""
+        try:
+            with warnings.catch_warnings(), np.errstate(**self.fp_errors):
+                warnings.simplefilter("ignore")   # e.g. overflow warnings: the values are judged instead
+                return self.produce(fn, case)
+        except FloatingPointError as e:
+            raise CheckFailed(f"your code hit a floating-point error ({e}): an intermediate value "
+                              "overflowed or became nan, even if the final result looks fine.") from None
 
     def judge(self, got, case):
         """None when `got` is right for `case`, else a sentence saying what differs."""
@@ -80,9 +97,7 @@ class Exercise:
         """Run and judge one case; a sentence describing the problem, or None."""
         before = copy.deepcopy((case.args, case.kwargs))
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")   # e.g. overflow warnings: the values are judged instead
-                got = self.produce(fn, case)
+            got = self.run(fn, case)
         except NotImplementedError:
             return "not implemented yet: replace the `raise NotImplementedError` line with your code."
         except CheckFailed as e:        # produce() found a problem it can explain
@@ -141,6 +156,48 @@ def as_compiled_model(model):
         raise CheckFailed("the model is not compiled: call model.compile(optimizer=..., loss=..., "
                           "metrics=[...]) before returning it.")
     return model
+
+
+def output_head(model):
+    """'probabilities' or 'logits': what the model's last layer outputs, checked against its loss.
+
+    The course's convention (lesson 03): a classifier ends either in softmax/sigmoid with a loss
+    on probabilities, or in a linear layer (logits) with `from_logits=True`. Both train alike.
+    The two mixed-up pairings raise CheckFailed: softmax + from_logits=True squashes twice,
+    logits + from_logits=False feeds raw scores to a loss that expects probabilities."""
+    import keras
+
+    last = model.layers[-1] if model.layers else None
+    activation = getattr(getattr(last, "activation", None), "__name__", "linear")
+    if isinstance(last, (keras.layers.Softmax, keras.layers.Activation)) and not hasattr(last, "units"):
+        activation = "softmax" if isinstance(last, keras.layers.Softmax) else activation
+    squashed = activation in ("softmax", "sigmoid")
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, str):
+        from_logits = False
+    else:
+        config = loss.get_config() if hasattr(loss, "get_config") else {}
+        from_logits = bool(config.get("from_logits", False))
+    if squashed and from_logits:
+        raise CheckFailed(f"the last layer applies {activation}, and the loss has from_logits=True: the loss "
+                          f"applies {activation} a second time. Use one or the other (lesson 03).")
+    if not squashed and not from_logits and activation in ("linear", None):
+        raise CheckFailed("the last layer outputs raw scores (logits), but the loss expects probabilities: "
+                          "either add a softmax/sigmoid to the last layer or pass from_logits=True to the loss.")
+    return "probabilities" if squashed else "logits"
+
+
+def probabilities(model, x, batch_size=256):
+    """Class probabilities from a classifier under either head of the course's convention."""
+    import keras
+
+    head = output_head(model)
+    out = model.predict(x, batch_size=batch_size, verbose=0)
+    if head == "logits":
+        last = model.layers[-1]
+        binary = getattr(last, "units", None) == 1 or out.shape[-1] == 1
+        out = keras.ops.convert_to_numpy(keras.ops.sigmoid(out) if binary else keras.ops.softmax(out))
+    return np.asarray(out, dtype="float64")
 
 
 def compare_arrays(got, want, rtol=1e-5, atol=1e-6, what="the result"):

@@ -70,7 +70,7 @@ def run_one(exercise, cases, setup: str, answer: str) -> dict:
     results = []
     for case in cases:
         try:
-            value = exercise.produce(fn, case)
+            value = exercise.run(fn, case)
             plain.encode(value, {})          # fails here, for this case only, if not plain data
             results.append({"ok": value})
         except plain.NotPlain as e:
