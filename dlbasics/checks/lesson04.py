@@ -1,4 +1,6 @@
 """Checks for lesson 04, backpropagation. The truth is `tf.GradientTape` on the same weights."""
+from dataclasses import dataclass
+
 import numpy as np
 
 from .core import Case, CheckFailed, Exercise, compare_arrays, exercises
@@ -139,7 +141,25 @@ def _softplus_sum(x):
     return float(np.sum(np.logaddexp(0, x)))
 
 
-FUNCTIONS = {"sum(x**2) + 3*x[0]": _quadratic, "sum(sin(x) * exp(0.1x))": _wavy, "sum(softplus(x))": _softplus_sum}
+def _logsumexp(x):
+    m = np.max(x)
+    return float(m + np.log(np.sum(np.exp(x - m))))
+
+
+def _projected_square(x):
+    a = np.arange(1, x.size + 1).reshape(x.shape)
+    return float(np.sum(a * x) ** 2)
+
+
+def _cube_sum(x):
+    return float(np.sum(x ** 3))
+
+
+# Separable sums (each x_i on its own), then functions that mix the elements: only those reveal a
+# loop that forgets to put x[i] back before moving on to x[i+1].
+FUNCTIONS = {"sum(x**2) + 3*x[0]": _quadratic, "sum(sin(x) * exp(0.1x))": _wavy, "sum(softplus(x))": _softplus_sum,
+             "logsumexp(x)": _logsumexp, "(a . x)**2 with a = 1, 2, 3, ...": _projected_square,
+             "sum(x**3)": _cube_sum}
 
 
 class NumericalGradient(Exercise):
@@ -150,21 +170,29 @@ class NumericalGradient(Exercise):
 
     def cases(self, rng=None):
         r = np.random.default_rng(6)
-        cases = [
-            Case(f"f(x) = {name}, x of shape {shape}", (FUNCTIONS[name], r.normal(size=shape)))
-            for name, shape in [("sum(x**2) + 3*x[0]", (4,)), ("sum(sin(x) * exp(0.1x))", (3, 2)), ("sum(softplus(x))", (5,))]
-        ]
+        fixed = [("sum(x**2) + 3*x[0]", (4,), None), ("sum(sin(x) * exp(0.1x))", (3, 2), None),
+                 ("sum(softplus(x))", (5,), None), ("logsumexp(x)", (2, 3), None),
+                 ("(a . x)**2 with a = 1, 2, 3, ...", (5,), 1e-3), ("sum(x**3)", (4,), 0.05)]
+        cases = [Case(f"f(x) = {name}, x of shape {shape}" + (f", eps={eps}" if eps else ""),
+                      (FUNCTIONS[name], r.normal(size=shape)), {"eps": eps} if eps else {})
+                 for name, shape, eps in fixed]
         cases[0].hint = "Each element needs its own two evaluations; perturb one element at a time."
+        cases[3].hint = "This f mixes the elements: every evaluation must see the other elements at their original values."
+        cases[4].hint = ("With eps=1e-3 a one-sided difference is off by about eps times the curvature; and x[i] "
+                         "must be back at its original value before you perturb the next element.")
+        cases[5].hint = "Use the eps you are given: the check compares with the central difference at that step."
         if rng is not None:
             names = list(FUNCTIONS)
-            for i in range(4):
+            for i in range(6):
                 shape = tuple(int(v) for v in rng.integers(1, 5, size=int(rng.integers(1, 3))))
-                cases.append(Case(f"random point #{i}", (FUNCTIONS[names[i % 3]], rng.normal(size=shape))))
+                eps = [1e-6, 1e-4, 1e-3][i % 3]
+                cases.append(Case(f"random point #{i}, eps={eps}", (FUNCTIONS[names[i % len(names)]], rng.normal(size=shape)),
+                                  {"eps": eps}))
         return cases
 
     def produce(self, fn, case):
         f, x = case.args
-        return np.asarray(fn(f, x.copy()), "float64")
+        return np.asarray(fn(f, x.copy(), **case.kwargs), "float64")
 
     def reference(self, f, x, eps=1e-6):
         x = np.array(x, dtype="float64")
@@ -180,5 +208,134 @@ class NumericalGradient(Exercise):
         return grad
 
 
-EXERCISES = [DenseBackward(), TwoLayerBackprop(), NumericalGradient()]
+# ---- Exercise 4: find the layers whose backward pass is wrong ------------------------------
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+_DENSE_W = np.random.default_rng(44).normal(size=(4, 4))      # a fixed, non-symmetric weight matrix
+
+
+def _softmax_rows(x):
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def _normalize_rows(x):
+    return (x - x.mean(-1, keepdims=True)) / x.std(-1, keepdims=True)
+
+
+def _normalize_backward(x, g):
+    xh = _normalize_rows(x)
+    return (g - g.mean(-1, keepdims=True) - xh * (g * xh).mean(-1, keepdims=True)) / x.std(-1, keepdims=True)
+
+
+# name: (forward, correct backward, a plausible buggy backward). Every layer maps (n, 4) -> (n, 4).
+LAYERS = {
+    "tanh": (np.tanh, lambda x, g: g * (1 - np.tanh(x) ** 2),
+             lambda x, g: 1 - np.tanh(x) ** 2),                                   # ignores grad_out
+    "sigmoid": (_sigmoid, lambda x, g: g * _sigmoid(x) * (1 - _sigmoid(x)),
+                lambda x, g: g * _sigmoid(x)),                                    # sigma used as sigma'
+    "softplus": (lambda x: np.logaddexp(0, x), lambda x, g: g * _sigmoid(x),
+                 lambda x, g: g * _sigmoid(-x)),                                  # sign slip
+    "square": (lambda x: x ** 2, lambda x, g: 2 * x * g, lambda x, g: x * g),       # factor 2 lost
+    "relu": (lambda x: np.maximum(x, 0), lambda x, g: g * (x > 0),
+             lambda x, g: np.array(g, dtype="float64")),                          # mask forgotten
+    "exp": (np.exp, lambda x, g: g * np.exp(x), lambda x, g: np.exp(x)),         # ignores grad_out
+    "dense": (lambda x: x @ _DENSE_W, lambda x, g: g @ _DENSE_W.T, lambda x, g: g @ _DENSE_W),   # W not transposed
+    "softmax": (_softmax_rows, lambda x, g: _softmax_rows(x) * (g - (g * _softmax_rows(x)).sum(-1, keepdims=True)),
+                lambda x, g: g * _softmax_rows(x) * (1 - _softmax_rows(x))),      # diagonal of the Jacobian only
+    "normalize": (_normalize_rows, _normalize_backward,                           # (x - mean) / std, per row
+                  lambda x, g: (g - g.mean(-1, keepdims=True)) / x.std(-1, keepdims=True)),   # treats std as a constant
+}
+
+
+def _library(names, wrong):
+    return {name: (LAYERS[name][0], LAYERS[name][2 if name in wrong else 1]) for name in names}
+
+
+def _test_input(rng, n):
+    """An (n, 4) input with both signs and no entry within 0.05 of ReLU's kink."""
+    x = rng.normal(size=(n, 4))
+    x = np.where(np.abs(x) < 0.05, np.sign(x + 1e-12) * 0.05 + x, x)
+    x[0, 0], x[-1, -1] = abs(x[0, 0]) + 0.1, -abs(x[-1, -1]) - 0.1
+    return x
+
+
+@dataclass
+class LibraryCase(Case):
+    wrong: tuple = ()                # the names whose backward is buggy (the answer)
+
+
+class FindWrongBackward(Exercise):
+    number, title = 4, "find_wrong_backward"
+    hint = ("Gradient-check each layer: a check needs a scalar, so build one from forward(x) whose gradient "
+            "with respect to x is what backward(x, grad_out) claims to return, compare with "
+            "central differences by relative error, and report the layers that disagree.")
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(9)
+        spec = [
+            ("five layers: tanh, sigmoid, dense, relu, exp", ["tanh", "sigmoid", "dense", "relu", "exp"], {"tanh", "relu"},
+             "A grad_out of all ones hides some bugs: what would a backward that ignores grad_out return then?"),
+            ("whole-row layers: softmax, normalize, square, softplus", ["softmax", "normalize", "square", "softplus"],
+             {"normalize", "softplus"}, "Some layers mix the elements of a row: compare every element of the gradient."),
+            ("all nine layers, none wrong", list(LAYERS), set(),
+             "A correct backward agrees with central differences to about 1e-8 (relative error): choose a threshold "
+             "well above that."),
+            ("all nine layers, every one wrong", list(LAYERS), set(LAYERS), ""),
+        ]
+        cases = [LibraryCase(label, (_library(names, wrong), _test_input(r, 3)), hint=hint, wrong=tuple(sorted(wrong)))
+                 for label, names, wrong, hint in spec]
+        if rng is not None:
+            for i in range(5):
+                names = [str(v) for v in rng.choice(list(LAYERS), size=int(rng.integers(3, 7)), replace=False)]
+                wrong = {name for name in names if rng.random() < 0.5}
+                cases.append(LibraryCase(f"random library #{i} of {len(names)} layers",
+                                         (_library(names, wrong), _test_input(rng, int(rng.integers(2, 5)))),
+                                         wrong=tuple(sorted(wrong))))
+        return cases
+
+    def produce(self, fn, case):
+        layers, x = case.args
+        got = fn(layers, x)
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return`?")
+        if isinstance(got, str) or not hasattr(got, "__iter__"):
+            raise CheckFailed(f"expected a list of layer names, got a {type(got).__name__}.")
+        names = list(got)
+        unknown = [n for n in names if not isinstance(n, str) or n not in layers]
+        if unknown:
+            raise CheckFailed("return the names (the dict's keys, strings) of the layers whose backward is wrong; "
+                              f"found {len(unknown)} item(s) that are not keys of `layers`.")
+        return sorted(set(names))
+
+    def reference(self, layers, x, eps=1e-6, threshold=1e-5):
+        """The course's gradient check of every layer, with a random grad_out."""
+        rng = np.random.default_rng(0)
+        x = np.array(x, dtype="float64")
+        wrong = []
+        for name, (forward, backward) in layers.items():
+            g = rng.normal(size=np.shape(forward(x)))
+            analytic = np.asarray(backward(x, g), dtype="float64")
+            numeric = NumericalGradient.reference(None, lambda z: float(np.sum(forward(z) * g)), x, eps)
+            error = np.linalg.norm(analytic - numeric) / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-300)
+            if not error < threshold:
+                wrong.append(name)
+        return sorted(wrong)
+
+    def judge(self, got, case):
+        got, want = set(got), set(case.wrong)
+        missed, false_alarms = len(want - got), len(got - want)
+        if not missed and not false_alarms:
+            return None
+        parts = []
+        if missed:
+            parts.append(f"you missed {missed} layer(s) whose backward is wrong")
+        if false_alarms:
+            parts.append(f"you reported {false_alarms} layer(s) whose backward is correct")
+        return " and ".join(parts) + "."
+
+
+EXERCISES = [DenseBackward(), TwoLayerBackprop(), NumericalGradient(), FindWrongBackward()]
 globals().update(exercises(*EXERCISES))

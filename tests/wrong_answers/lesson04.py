@@ -93,3 +93,129 @@ def numerical_gradient_huge_one_sided_step(f, x, eps=1e-6):
         step[i] = 0.1
         grad[i] = (f(x + step) - f(x)) / 0.1
     return grad
+
+
+@wrong(1)
+def dense_backward_tanh_slope_from_z(x, W, b, grad_out, activation):
+    x, W = np.asarray(x, float), np.asarray(W, float)
+    z = x @ W + b
+    slope = 1 - z ** 2 if activation == "tanh" else _slope(z, activation)      # 1 - z**2, not 1 - tanh(z)**2
+    dz = grad_out * slope
+    return dz @ W.T, x.T @ dz, dz.sum(0)
+
+
+@wrong(1)
+def dense_backward_dx_without_transpose(x, W, b, grad_out, activation):
+    x, W = np.asarray(x, float), np.asarray(W, float)
+    dz = grad_out * _slope(x @ W + b, activation)
+    return dz @ W, x.T @ dz, dz.sum(0)
+
+
+@wrong(2)
+def backprop_softmax_without_max_shift(x, y, W1, b1, W2, b2):
+    x, y = np.asarray(x, float), np.asarray(y).astype(int)
+    z1 = x @ W1 + b1
+    h = np.maximum(z1, 0)
+    s = h @ W2 + b2
+    p = np.exp(s) / np.exp(s).sum(1, keepdims=True)       # overflows for confident logits
+    p[np.arange(len(x)), y] -= 1
+    ds = p / len(x)
+    dz1 = (ds @ W2.T) * (z1 > 0)
+    return {"W1": x.T @ dz1, "b1": dz1.sum(0), "W2": h.T @ ds, "b2": ds.sum(0)}
+
+
+def _central(f, x, eps, restore=True, forward=False, dtype=float):
+    x = np.array(x, dtype=dtype)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = f(x)
+        if forward:
+            x[i] = old
+            grad[i] = (plus - f(x)) / eps
+            continue
+        x[i] = old - eps
+        minus = f(x)
+        if restore:
+            x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+@wrong(3)
+def numerical_gradient_forward_difference(f, x, eps=1e-6):
+    return _central(f, x, eps, forward=True)
+
+
+@wrong(3)
+def numerical_gradient_forgets_to_restore(f, x, eps=1e-6):
+    return _central(f, x, eps, restore=False)
+
+
+@wrong(3)
+def numerical_gradient_ignores_eps(f, x, eps=1e-6):
+    return _central(f, x, 1e-6)
+
+
+@wrong(3)
+def numerical_gradient_in_float32(f, x, eps=1e-6):
+    return _central(f, x, eps, dtype="float32").astype(float)
+
+
+@wrong(3)
+def numerical_gradient_loops_over_rows(f, x, eps=1e-6):
+    x = np.array(x, float)
+    grad = np.zeros_like(x)
+    for i in range(len(x)):           # x[i] is a whole row when x is 2-D
+        old = x[i].copy()
+        x[i] = old + eps
+        plus = f(x)
+        x[i] = old - eps
+        minus = f(x)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def _find_wrong(layers, x, ones=False, first_only=False, threshold=1e-5, invert=False, sum_only=False):
+    rng = np.random.default_rng(0)
+    x = np.array(x, float)
+    found = []
+    for name, (forward, backward) in layers.items():
+        g = np.ones_like(forward(x)) if ones else rng.normal(size=np.shape(forward(x)))
+        analytic = np.asarray(backward(x, g), float)
+        numeric = _central(lambda z: float(np.sum(forward(z) * g)), x, 1e-6)
+        if first_only:
+            analytic, numeric = analytic.ravel()[:1], numeric.ravel()[:1]
+        if sum_only:
+            analytic, numeric = analytic.sum(keepdims=True), numeric.sum(keepdims=True)
+        error = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+        if (error > threshold) != invert:
+            found.append(name)
+    return found
+
+
+@wrong(4)
+def find_wrong_backward_grad_out_all_ones(layers, x):
+    return _find_wrong(layers, x, ones=True)
+
+
+@wrong(4)
+def find_wrong_backward_checks_first_element_only(layers, x):
+    return _find_wrong(layers, x, first_only=True)
+
+
+@wrong(4)
+def find_wrong_backward_compares_sums(layers, x):
+    return _find_wrong(layers, x, sum_only=True)
+
+
+@wrong(4)
+def find_wrong_backward_threshold_too_strict(layers, x):
+    return _find_wrong(layers, x, threshold=1e-12)
+
+
+@wrong(4)
+def find_wrong_backward_reports_the_good_ones(layers, x):
+    return _find_wrong(layers, x, invert=True)
