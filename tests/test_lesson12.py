@@ -92,3 +92,50 @@ def test_training_scripts_use_the_lessons_code():
     for script in ("train_char_model.py", "train_date_seq2seq.py"):
         for statement in _shared_block(script):
             assert statement in code, f"scripts/{script} and the lesson differ in:\n{statement[:300]}"
+
+
+def test_alternative_attention_implementations_pass():
+    """Exercise 4 accepts other correct ways to write the attention step."""
+    import keras
+    import tensorflow as tf
+
+    ex4 = lesson("12").EXERCISES[3]
+
+    def attention_loops(query, keys, v, mask=None):               # one example and step at a time
+        n, tq, _ = np.shape(query)
+        tv = np.shape(keys)[1]
+        weights = np.zeros((n, tq, tv))
+        for b in range(n):
+            for t in range(tq):
+                scores = np.array([v @ np.tanh(query[b, t] + keys[b, j]) for j in range(tv)])
+                keep = np.ones(tv, bool) if mask is None else np.asarray(mask[b], bool)
+                e = np.where(keep, np.exp(scores - scores[keep].max()), 0.0)
+                weights[b, t] = e / e.sum()
+        return np.einsum("ntj,njd->ntd", weights, keys), weights
+
+    def attention_zero_then_renormalize(query, keys, v, mask=None):   # mask after the softmax, renormalized
+        scores = np.einsum("d,ntjd->ntj", v, np.tanh(query[:, :, None] + keys[:, None]))
+        w = np.exp(scores - scores.max(-1, keepdims=True))
+        if mask is not None:
+            w = w * np.asarray(mask, float)[:, None, :]
+        w = w / w.sum(-1, keepdims=True)
+        return w @ keys, w
+
+    def attention_tensorflow(query, keys, v, mask=None):          # float32 tensors, -1e9 bias like Keras
+        q, k = tf.constant(query, tf.float32), tf.constant(keys, tf.float32)
+        scores = tf.reduce_sum(tf.constant(v, tf.float32) * tf.tanh(q[:, :, None] + k[:, None]), -1)
+        if mask is not None:
+            scores += -1e9 * (1.0 - tf.cast(mask, tf.float32))[:, None, :]
+        weights = tf.nn.softmax(scores, axis=-1)
+        return tf.matmul(weights, k), weights
+
+    def attention_keras_ops(query, keys, v, mask=None):
+        scores = keras.ops.sum(v * keras.ops.tanh(keras.ops.expand_dims(query, 2) + keras.ops.expand_dims(keys, 1)), -1)
+        if mask is not None:
+            scores = keras.ops.where(keras.ops.expand_dims(mask, 1), scores, -1e9)
+        weights = keras.ops.softmax(scores, axis=-1)
+        return [keras.ops.matmul(weights, keys), weights]          # a list, not a tuple
+
+    for fn in (attention_loops, attention_zero_then_renormalize, attention_tensorflow, attention_keras_ops):
+        ex4.check(fn, quiet=True)
+        ex4.check(fn, cases=ex4.cases(np.random.default_rng(3)), quiet=True)

@@ -4,7 +4,7 @@ from collections import Counter
 
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, as_whole_number, compare_arrays, exercises
+from .core import Case, CheckFailed, Exercise, as_array, as_whole_number, compare_arrays, exercises
 
 
 def _tokens(text):
@@ -22,6 +22,8 @@ def _random_texts(rng):
         words = list(rng.choice(_WORDS, int(rng.integers(0, 12))))
         words = [w.upper() if rng.random() < 0.1 else w.capitalize() if rng.random() < 0.2 else w for w in words]
         words = [w + str(rng.choice(list(",.!?;:"))) if rng.random() < 0.2 else w for w in words]
+        if words and rng.random() < 0.3:                        # a free-standing dash or ellipsis
+            words.insert(int(rng.integers(len(words) + 1)), str(rng.choice(["--", "-", "...", "!"])))
         texts.append(" ".join(words))
     return texts
 
@@ -39,6 +41,9 @@ class BuildVocabulary(Exercise):
                  hint="'Great', 'great,' and 'GREAT' are one token: lowercase, and remove punctuation before splitting."),
             Case("apostrophes and hyphens", (["It's a must-see.", "it's not a must", "see it"], None),
                  hint="TextVectorization deletes punctuation (\"it's\" becomes 'its'); it does not replace it by a space."),
+            Case("punctuation standing alone between spaces", (["a film -- and more", "a film ... a plot !", "and - more"], None),
+                 hint="A token made only of punctuation, like '--', becomes empty once the punctuation is "
+                      "deleted; str.split() on the whole standardized text never produces empty tokens."),
             Case("tabs, newlines and extra spaces", (["  so   much\tspace\n", "space so", ""], None),
                  hint="str.split() with no argument splits on any run of whitespace and drops empty strings."),
             Case("max_tokens keeps the most frequent", (["a a a a b b b c c d", "a b c e", "b"], 5),
@@ -83,6 +88,9 @@ class BuildVocabulary(Exercise):
                     "out-of-vocabulary token '[UNK]' (index 1), as TextVectorization's does.")
         if len(set(got)) != len(got):
             repeated = next(t for t, n in Counter(got).items() if n > 1)
+            if repeated == "":
+                return ("the empty string '' appears twice: a token made only of punctuation (like '--') "
+                        "became '' after the punctuation was deleted. Drop empty tokens: '' is the padding entry.")
             return f"the token {repeated!r} appears more than once."
         strange = [t for t in got[2:] if t not in counts]
         if strange:
@@ -236,5 +244,96 @@ class SampleWithTemperature(Exercise):
         return None
 
 
-EXERCISES = [BuildVocabulary(), CosineSimilarity(), SampleWithTemperature()]
+# ---- Exercise 4: the attention step --------------------------------------------------------
+def _attention_case(rng, n, tq, tv, d, masked=True):
+    query, keys = rng.normal(0, 1, (n, tq, d)), rng.normal(0, 1, (n, tv, d))
+    v = rng.normal(0, 1, d)
+    if not masked:
+        return query, keys, v, None
+    lengths = rng.integers(1, tv + 1, n)
+    lengths[0] = max(1, tv - 2)                  # at least one row with padding
+    mask = np.arange(tv)[None, :] < lengths[:, None]
+    return query, keys, v, mask
+
+
+class AdditiveAttention(Exercise):
+    number, title = 4, "additive_attention"
+    hint = ("Give every (query step t, key j) pair the score v . tanh(query_t + key_j) (broadcast the "
+            "queries to (n, Tq, 1, d) and the keys to (n, 1, Tv, d)); turn each query step's row of scores "
+            "into weights with a softmax over the keys, after pushing the scores of masked keys to a very "
+            "negative number; the context is the weighted sum of the keys.")
+    rtol, atol = 1e-4, 1e-5       # float32 implementations (TensorFlow, keras.ops) pass too
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(124)
+        one_q = np.array([[[1.0, 0.0]]])
+        two_k = np.array([[[1.0, 0.0], [0.0, 1.0]]])
+        cases = [
+            Case("one query, two keys, no mask", (one_q, two_k, np.array([1.0, -1.0]), None),
+                 hint="The score is v . tanh(query + key): add query and key, then tanh, then the dot product with v."),
+            Case("scale vector v matters", (one_q, two_k, np.array([3.0, 0.5]), None),
+                 hint="Multiply tanh(query + key) by the learned vector v before summing over the features."),
+            Case("batch of 2, 3 query steps, 5 keys, no mask", _attention_case(r, 2, 3, 5, 4, masked=False),
+                 hint="The softmax runs over the keys (the last axis of the (n, Tq, Tv) scores): each query "
+                      "step's weights sum to 1."),
+            Case("padding masked out", _attention_case(r, 3, 4, 6, 3),
+                 hint="A masked key must get weight exactly 0, and the other weights must still sum to 1: "
+                      "mask the scores before the softmax (or renormalize after zeroing)."),
+            Case("one query step, keys of different lengths", _attention_case(r, 4, 1, 7, 5)),
+            Case("the translator's sizes: 10 steps, 12 words, 128 features", _attention_case(r, 2, 10, 12, 128)),
+        ]
+        if rng is not None:
+            for i in range(4):
+                n, tq, tv, d = (int(v) for v in rng.integers(1, 9, size=4))
+                tv = max(tv, 2)
+                cases.append(Case(f"random attention #{i} (batch {n}, {tq} queries, {tv} keys, {d} features)",
+                                  _attention_case(rng, n, tq, tv, d, masked=bool(rng.random() < 0.7))))
+        return cases
+
+    def produce(self, fn, case):
+        query, keys, v, mask = case.args
+        got = fn(query.copy(), keys.copy(), v.copy(), None if mask is None else mask.copy())
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return context, weights`?")
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise CheckFailed("expected two results, `return context, weights`.")
+        context, weights = (as_array(g, "your function") for g in got)
+        return {"context": context, "weights": weights}
+
+    def reference(self, query, keys, v, mask=None):
+        """Keras's AdditiveAttention layer (keys = values) with its scale vector set to v."""
+        import warnings
+
+        import keras
+
+        layer = keras.layers.AdditiveAttention(dtype="float64")
+        layer.build([query.shape, keys.shape])
+        layer.set_weights([np.asarray(v, "float64")])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # Keras warns about a softmax over a single key
+            context, weights = layer([query, keys], mask=[None, mask], return_attention_scores=True)
+        return keras.ops.convert_to_numpy(context), keras.ops.convert_to_numpy(weights)
+
+    def judge(self, got, case):
+        query, keys, v, mask = case.args
+        context, weights = self.reference(*case.args)
+        w = got["weights"]
+        if w.shape != weights.shape:
+            return (f"the weights have shape {w.shape}, but for this input they should have shape {weights.shape} "
+                    "(batch, query steps, keys).")
+        if not np.all(np.isfinite(w)):
+            return "the weights contain nan or inf."
+        if not np.allclose(w.sum(axis=-1), 1, atol=1e-6):
+            if np.allclose(w.sum(axis=-2), 1, atol=1e-6) and w.shape[-2] > 1:
+                return "the weights sum to 1 over the query steps: the softmax must run over the keys (the last axis)."
+            return "for each query step, the weights over the keys should sum to 1."
+        if mask is not None and np.abs(w[~np.broadcast_to(mask[:, None, :], w.shape)]).max(initial=0) > 1e-9:
+            return "masked (padding) keys get weight: their weight must be exactly 0."
+        problem = compare_arrays(w, weights, self.rtol, self.atol, what="the weights")
+        if problem:
+            return problem
+        return compare_arrays(got["context"], context, self.rtol, self.atol, what="the context")
+
+
+EXERCISES = [BuildVocabulary(), CosineSimilarity(), SampleWithTemperature(), AdditiveAttention()]
 globals().update(exercises(*EXERCISES))

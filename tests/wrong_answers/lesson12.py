@@ -114,3 +114,105 @@ def sample_overflows_on_large_logits(logits, temperature, rng):
 def sample_ignores_the_generator(logits, temperature, rng):
     p = _softmax(np.asarray(logits, dtype="float64") / temperature)
     return int(np.random.choice(len(p), p=p))
+
+
+@wrong(1)
+def vocabulary_strips_each_word_keeps_empty_tokens(texts, max_tokens=None):
+    punct = set(string.punctuation)
+    counts = Counter("".join(c for c in w if c not in punct) for text in texts for w in text.lower().split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # '--' became '' and is counted
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(1)
+def vocabulary_splits_on_single_spaces(texts, max_tokens=None):
+    counts = Counter(t for text in texts
+                     for t in text.lower().translate(str.maketrans("", "", string.punctuation)).split(" ") if t)
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # tabs and newlines stay inside tokens
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+def _attention_scores(query, keys, v):
+    return np.sum(v * np.tanh(np.asarray(query)[:, :, None, :] + np.asarray(keys)[:, None, :, :]), axis=-1)
+
+
+def _softmax_last(s, axis=-1):
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@wrong(4)
+def attention_ignores_the_mask(query, keys, v, mask=None):
+    weights = _softmax_last(_attention_scores(query, keys, v))
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_softmax_over_the_queries(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores, axis=1)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_mask_multiplies_the_scores(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = scores * mask[:, None, :]                  # a score of 0 still gets weight
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_mask_after_softmax_not_renormalized(query, keys, v, mask=None):
+    weights = _softmax_last(_attention_scores(query, keys, v))
+    if mask is not None:
+        weights = weights * mask[:, None, :]
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_dot_product_scores(query, keys, v, mask=None):
+    scores = np.einsum("ntd,njd->ntj", query, keys)          # Luong's dot score, not the additive one
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_without_tanh(query, keys, v, mask=None):
+    scores = np.sum(v * (query[:, :, None, :] + keys[:, None, :, :]), axis=-1)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_without_the_scale_vector(query, keys, v, mask=None):
+    scores = np.sum(np.tanh(query[:, :, None, :] + keys[:, None, :, :]), axis=-1)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_mask_read_backwards(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], -1e9, scores)   # True taken as "padding"
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_returns_the_scores(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, scores                           # the scores before the softmax
