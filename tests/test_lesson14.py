@@ -87,3 +87,51 @@ def test_a_layer_with_extra_weights_is_explained():
 def test_returning_a_function_instead_of_a_layer_is_explained():
     with pytest.raises(CheckFailed, match="should return a keras.layers.Layer"):
         lesson("14").exercise_2(lambda units, activation=None: (lambda inputs: inputs[0]))
+
+
+def test_other_label_propagations_pass():
+    """Exercise 4 accepts any way to the fixed point: iterate with self-loops, solve the system."""
+    l14 = lesson("14")
+
+    def with_self_loops_uniform_start(a, labelled, y_labelled):  # same fixed point, slower way there
+        a = np.asarray(a, dtype=float) + np.eye(len(a))
+        f = np.full((len(a), np.shape(y_labelled)[1]), 1.0 / np.shape(y_labelled)[1])
+        for _ in range(200_000):
+            new = a @ f / a.sum(axis=1, keepdims=True)
+            new[labelled] = y_labelled
+            if np.abs(new - f).max() < 1e-12:
+                break
+            f = new
+        return new
+
+    def harmonic_solution(a, labelled, y_labelled):               # solve (D - A)_UU F_U = A_UL Y_L
+        a = np.asarray(a, dtype=float)
+        free = np.setdiff1d(np.arange(len(a)), labelled)
+        f = np.zeros((len(a), np.shape(y_labelled)[1]))
+        f[labelled] = y_labelled
+        laplacian = np.diag(a.sum(1)) - a
+        f[free] = np.linalg.lstsq(laplacian[np.ix_(free, free)], a[np.ix_(free, labelled)] @ y_labelled, rcond=None)[0]
+        return f.tolist()
+
+    for fn in (with_self_loops_uniform_start, harmonic_solution):
+        l14.exercise_4(fn)
+
+
+def test_a_glorot_normal_kernel_passes():
+    """The initializer check asks for Glorot's scale: glorot_normal has it as well as glorot_uniform."""
+    import keras
+
+    class GlorotNormalConv(keras.layers.Layer):
+        def __init__(self, units, activation=None):
+            super().__init__()
+            self.units, self.act = units, keras.activations.get(activation)
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[0][-1], self.units), initializer="glorot_normal")
+            self.bias = self.add_weight(shape=(self.units,), initializer="zeros")
+
+        def call(self, inputs):
+            x, a_hat = inputs
+            return self.act(keras.ops.matmul(a_hat, keras.ops.matmul(x, self.kernel)) + self.bias)
+
+    lesson("14").exercise_2(lambda units, activation=None: GlorotNormalConv(units, activation))

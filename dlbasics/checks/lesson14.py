@@ -150,6 +150,12 @@ class GCNLayer(Exercise):
             _layer_case("inside a tf.function (as in training)", r, 5, 3, 2, "relu", graph_mode=True,
                         hint="Use keras.ops (or TensorFlow) operations in call, not NumPy: in a tf.function "
                              "the inputs are symbolic tensors."),
+            Case("the initial weights of a fresh layer (60 features -> 8 units), before any training",
+                 (8, None, np.random.default_rng(7).normal(size=(5, 60)), np.eye(5), np.zeros((60, 8)), np.zeros(8)),
+                 {"initial": True},
+                 hint="Pass initializer='glorot_uniform' for the kernel and initializer='zeros' for the bias to "
+                      "add_weight. A kernel of equal values (zeros, ones) gives every unit the same output and the "
+                      "same gradient, so the units stay identical copies through training."),
         ]
         if rng is not None:
             for i in range(4):
@@ -174,6 +180,9 @@ class GCNLayer(Exercise):
         if len(weights) != 2 or len(kernels) != 1 or len(biases) != 1:
             raise CheckFailed(f"for {x.shape[1]} input features and {units} units the layer should have exactly two "
                               f"trainable weights, a kernel {kernel.shape} and a bias {bias.shape}; yours has {shapes}.")
+        if case.kwargs.get("initial"):
+            return {"kernel": np.asarray(keras.ops.convert_to_numpy(kernels[0]), "float64"),
+                    "bias": np.asarray(keras.ops.convert_to_numpy(biases[0]), "float64")}
         kernels[0].assign(kernel.astype("float32"))
         biases[0].assign(bias.astype("float32"))
         if case.kwargs.get("graph_mode"):
@@ -201,7 +210,27 @@ class GCNLayer(Exercise):
         """The course's GCN layer with `units` outputs, for the rest of the lesson."""
         return _course_layer_class()(units, activation)
 
+    @staticmethod
+    def judge_initial(got, fan_in, fan_out):
+        """Glorot scale: the kernel's values spread with std sqrt(2 / (fan_in + fan_out)) (uniform in
+        +-sqrt(6 / (fan_in + fan_out)) for glorot_uniform; glorot_normal has the same std and passes too);
+        a constant kernel, or a scale far off (e.g. RandomNormal(stddev=1) or 0.05), fails."""
+        kernel, bias = np.asarray(got["kernel"]), np.asarray(got["bias"])
+        if np.ptp(kernel) == 0:
+            return ("the kernel starts with all its values equal: every unit then computes the same thing and "
+                    "gets the same gradient, so the units never become different (no symmetry breaking).")
+        std, want = kernel.std(), np.sqrt(2.0 / (fan_in + fan_out))
+        if not 0.75 * want <= std <= 1.25 * want:
+            how = "too large" if std > want else "too small"
+            return (f"the kernel's initial values are spread {how} for a Glorot (Xavier) initialization; "
+                    "use initializer='glorot_uniform'.")
+        if np.abs(bias).max() > 0:
+            return "the bias should start at zeros (initializer='zeros')."
+        return None
+
     def judge(self, got, case):
+        if case.kwargs.get("initial"):
+            return self.judge_initial(got, case.args[2].shape[1], case.args[0])
         problem = compare_arrays(got, self.expected(*case.args), self.rtol, self.atol, what="the layer's output")
         if problem is None:
             return None
@@ -300,5 +329,124 @@ class MessagePassing(Exercise):
         return segment(messages, edges[:, 1], num_segments=len(x)).numpy()
 
 
-EXERCISES = [NormalizedAdjacency(), GCNLayer(), MessagePassing()]
+def _connected_graph(n, rng, p=0.25, weighted=False):
+    """A random symmetric graph made connected by a random path through all nodes."""
+    a = _random_graph(n, rng, p, weighted)
+    order = rng.permutation(n)
+    for i, j in zip(order[:-1], order[1:]):
+        if a[i, j] == 0:
+            a[i, j] = a[j, i] = float(np.round(rng.uniform(0.5, 3.0), 2)) if weighted else 1.0
+    return a
+
+
+def _path(n):
+    return _from_edges(n, [(i, i + 1) for i in range(n - 1)])
+
+
+class LabelPropagation(Exercise):
+    """Judged against the harmonic solution (Zhu, Ghahramani & Lafferty 2003), solved directly:
+    the fixed point of 'mean over neighbours, then reset the labelled nodes'. Iterating until the
+    scores stop changing and solving the linear system both pass; a fixed, too small number of
+    rounds does not (the long-path case converges slowly on purpose)."""
+    number, title = 4, "label_propagation"
+    hint = ("Repeat: every node takes the weighted mean of its NEIGHBOURS' scores (divide row i of a @ F by "
+            "the row sum of a), then the labelled nodes are reset (clamped) to their labels; stop when the "
+            "scores no longer change, not after a fixed number of rounds.")
+    rtol, atol = 1e-4, 1e-5
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(4014)
+        two = np.eye(2)
+        cases = [
+            Case("a path 0-1-2-3-4, the two ends labelled", (_path(5), np.array([0, 4]), two.copy()),
+                 hint="On a path, each inner node ends as the mean of its two neighbours: the scores change "
+                      "linearly from one labelled end to the other."),
+            Case("the labelled nodes keep their labels", (_from_edges(4, [(0, 1), (1, 2), (2, 3), (0, 2)]),
+                                                          np.array([1, 3]), two.copy()),
+                 hint="Clamp after propagating: the returned rows of the labelled nodes must equal their labels."),
+            Case("three classes on a random graph of 9 nodes", (_connected_graph(9, r), np.array([0, 4, 7]), np.eye(3))),
+            Case("a weighted graph (edge weights between 0.5 and 3)",
+                 (_connected_graph(8, r, 0.3, weighted=True), np.array([2, 5]), two.copy()),
+                 hint="With weights, the mean is weighted: divide by the row sum of the weights, not the number "
+                      "of neighbours."),
+            Case("a long path of 30 nodes, labelled at one end and near the other",
+                 (_path(30), np.array([0, 25]), two.copy()),
+                 hint="Information crosses a long path slowly: iterate until the change between two rounds is "
+                      "tiny (or solve directly for the fixed point, where nothing changes any more)."),
+            Case("two labelled nodes of the same class", (_connected_graph(7, r), np.array([1, 6, 3]),
+                                                          np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))),
+        ]
+        if rng is not None:
+            for i in range(4):
+                n, c = int(rng.integers(3, 16)), int(rng.integers(2, 4))
+                m = int(rng.integers(c, min(n, c + 3) + 1)) if n > c else n
+                labelled = np.sort(rng.choice(n, size=min(m, n - 1), replace=False))
+                y = np.eye(c)[np.r_[np.arange(c), rng.integers(c, size=len(labelled))][:len(labelled)]]
+                cases.append(Case(f"random graph #{i} ({n} nodes, {c} classes)",
+                                  (_connected_graph(n, rng, float(rng.uniform(0.1, 0.5)), i % 2 == 1), labelled, y)))
+        return cases
+
+    def produce(self, fn, case):
+        a, labelled, y = case.args
+        return as_array(fn(a, labelled, y))
+
+    def reference(self, a, labelled, y_labelled):
+        """The harmonic solution: F_U = (D_UU - A_UU)^-1 A_UL Y_L, F_L = Y_L."""
+        a = np.asarray(a, dtype="float64")
+        n = len(a)
+        labelled = np.asarray(labelled, dtype="int64")
+        free = np.setdiff1d(np.arange(n), labelled)
+        f = np.zeros((n, np.shape(y_labelled)[1]))
+        f[labelled] = y_labelled
+        laplacian = np.diag(a.sum(1)) - a
+        f[free] = np.linalg.solve(laplacian[np.ix_(free, free)], a[np.ix_(free, labelled)] @ np.asarray(y_labelled, "float64"))
+        return f
+
+    def judge(self, got, case):
+        a, labelled, y = case.args
+        want = self.reference(a, labelled, y)
+        problem = compare_arrays(got, want, self.rtol, self.atol, what="the result")
+        if problem is None:
+            return None
+        got = np.asarray(got, "float64")
+        if got.shape != want.shape:
+            return problem + " Return a score row for every node, labelled ones included."
+        if not np.allclose(got[labelled], y, atol=1e-6):
+            return problem + (" The rows of the labelled nodes are not their labels: clamp them (reset them to "
+                              "their labels) after every round, the last one included.")
+        free = np.setdiff1d(np.arange(len(a)), labelled)
+        if len(free) > 1 and np.allclose(got[free], got[free][:1], atol=1e-3):
+            return problem + " All unlabelled nodes ended with the same scores: the labels were washed out."
+        d, binary = a.sum(1), (a > 0).astype("float64")
+        with np.errstate(all="ignore"):
+            variants = [
+                ("It matches propagating with D^-1/2 A D^-1/2 (the GCN's symmetric normalization): label propagation "
+                 "takes the plain weighted mean over the neighbours, D^-1 A.", self.clamped_fixed_point(a / np.sqrt(np.outer(d, d)), labelled, y)),
+                ("It matches propagating with the GCN's A_hat (self-loops and symmetric normalization): label "
+                 "propagation takes the plain weighted mean over the neighbours, D^-1 A.",
+                 self.clamped_fixed_point(_sym_norm(a), labelled, y)),
+                ("It matches a mean that counts the neighbours: with edge weights, weigh each neighbour by its weight.",
+                 self.clamped_fixed_point(binary / binary.sum(1, keepdims=True), labelled, y)),
+            ]
+        found = _diagnose(got, variants)
+        if found:
+            return problem + found
+        off = np.abs(got - want).max(1) > self.atol
+        return problem + (f" {int(off[free].sum())} unlabelled node(s) are not yet the mean of their neighbours: "
+                          "did the propagation stop before the scores stopped changing?")
+
+    @staticmethod
+    def clamped_fixed_point(m, labelled, y):
+        """Where 'F <- m @ F, then reset the labelled rows' settles: F_U = (I - m_UU)^-1 m_UL Y."""
+        n = len(m)
+        free = np.setdiff1d(np.arange(n), labelled)
+        f = np.zeros((n, np.shape(y)[1]))
+        f[labelled] = y
+        try:
+            f[free] = np.linalg.solve(np.eye(len(free)) - m[np.ix_(free, free)], m[np.ix_(free, labelled)] @ y)
+        except np.linalg.LinAlgError:
+            f[free] = np.nan
+        return f
+
+EXERCISES = [NormalizedAdjacency(), GCNLayer(), MessagePassing(), LabelPropagation()]
 globals().update(exercises(*EXERCISES))

@@ -114,6 +114,51 @@ def gcn_layer_activation_before_propagation(units, activation=None):
     return ActivationBeforePropagation(units, activation)
 
 
+class ZeroKernel(keras.layers.Layer):
+    """Right formula, but a kernel that starts at zeros: every unit stays the same."""
+
+    def __init__(self, units, activation=None, kernel_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.activation = units, keras.activations.get(activation)
+        self.kernel_initializer = kernel_initializer
+
+    def build(self, input_shape):
+        x_shape, _ = input_shape
+        self.kernel = self.add_weight(shape=(x_shape[-1], self.units), initializer=self.kernel_initializer, name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        x, a_hat = inputs
+        return self.activation(keras.ops.matmul(a_hat, keras.ops.matmul(x, self.kernel)) + self.bias)
+
+
+@wrong(2)
+def gcn_layer_zeros_kernel(units, activation=None):
+    return ZeroKernel(units, activation)
+
+
+@wrong(2)
+def gcn_layer_ones_kernel(units, activation=None):
+    return ZeroKernel(units, activation, kernel_initializer="ones")
+
+
+@wrong(2)
+def gcn_layer_unit_normal_kernel(units, activation=None):
+    return ZeroKernel(units, activation, kernel_initializer=keras.initializers.RandomNormal(stddev=1.0))
+
+
+class RandomBias(ZeroKernel):
+    def build(self, input_shape):
+        x_shape, _ = input_shape
+        self.kernel = self.add_weight(shape=(x_shape[-1], self.units), initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="glorot_uniform", name="bias")
+
+
+@wrong(2)
+def gcn_layer_random_bias(units, activation=None):
+    return RandomBias(units, activation)
+
+
 # ---- exercise 3: message passing on an edge list -------------------------------------------
 def _counts(edges, column, n):
     return np.bincount(np.asarray(edges, dtype="int64").reshape(-1, 2)[:, column], minlength=n)
@@ -165,3 +210,100 @@ def message_pass_fancy_index_drops_repeats(x, edges, reduce="sum"):
     if reduce == "mean":
         out /= np.maximum(_counts(edges, 1, len(x)), 1)[:, None]
     return out
+
+
+# ---- exercise 4: label propagation with clamping ------------------------------------------------
+def _start(a, labelled, y_labelled):
+    a = np.asarray(a, dtype="float64")
+    f = np.zeros((len(a), np.shape(y_labelled)[1]))
+    f[np.asarray(labelled)] = y_labelled
+    return a, f
+
+
+@wrong(4)
+def label_propagation_without_clamping(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    for _ in range(2000):                          # plain diffusion: the labels wash out
+        f = a @ f / a.sum(1, keepdims=True)
+    return f
+
+
+@wrong(4)
+def label_propagation_fixed_20_rounds(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    for _ in range(20):
+        f = a @ f / a.sum(1, keepdims=True)
+        f[labelled] = y_labelled
+    return f
+
+
+@wrong(4)
+def label_propagation_clamps_before_propagating(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    for _ in range(5000):
+        f[labelled] = y_labelled
+        f = a @ f / a.sum(1, keepdims=True)        # the last round leaves the labelled rows unclamped
+    return f
+
+
+@wrong(4)
+def label_propagation_symmetric_normalization(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    d = a.sum(1)
+    m = a / np.sqrt(np.outer(d, d))
+    for _ in range(5000):
+        f = m @ f
+        f[labelled] = y_labelled
+    return f
+
+
+@wrong(4)
+def label_propagation_counts_neighbours(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    binary = (a > 0).astype("float64")
+    for _ in range(5000):
+        f = binary @ f / binary.sum(1, keepdims=True)
+        f[labelled] = y_labelled
+    return f
+
+
+@wrong(4)
+def label_propagation_only_unlabelled_rows(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    for _ in range(5000):
+        f = a @ f / a.sum(1, keepdims=True)
+        f[labelled] = y_labelled
+    return np.delete(f, labelled, axis=0)
+
+
+# ---- more plausible mistakes for exercises 1, 3 and 4 ----------------------------------------
+@wrong(1)
+def adjacency_identity_added_after_normalizing(a):
+    a = np.asarray(a, dtype="float64")
+    d = np.maximum(a.sum(1), 1e-12)
+    return a / np.sqrt(np.outer(d, d)) + np.eye(len(a))
+
+
+@wrong(1)
+def adjacency_self_loops_added_in_place(a):
+    a = np.asarray(a, dtype="float64")                    # no copy for a float64 array ...
+    a += np.eye(len(a))                                   # ... so this edits the caller's matrix
+    d = a.sum(1)
+    return a / np.sqrt(np.outer(d, d))
+
+
+@wrong(3)
+def message_pass_ignores_reduce(x, edges, reduce="sum"):
+    x, edges = np.asarray(x, dtype="float64"), np.asarray(edges, dtype="int64").reshape(-1, 2)
+    out = np.zeros_like(x)
+    np.add.at(out, edges[:, 1], x[edges[:, 0]])
+    return out
+
+
+@wrong(4)
+def label_propagation_returns_classes(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    for _ in range(5000):
+        f = a @ f / a.sum(1, keepdims=True)
+        f[labelled] = y_labelled
+    return f.argmax(axis=1)
