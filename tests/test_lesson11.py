@@ -36,3 +36,28 @@ def test_alternative_implementations_pass_lesson11():
     l11.exercise_1(epsilon_greedy_last_of_ties)
     l11.exercise_2(q_update_masked)
     l11.exercise_3(discounted_returns_matrix)
+
+
+def test_other_reinforce_losses_pass():
+    """Exercise 4 is judged by the gradient: other correct losses pass, even with another value."""
+    import keras
+    import tensorflow as tf
+
+    l11 = lesson("11")
+
+    def weighted_cross_entropy(logits, actions, returns, baselines):   # Keras's loss, advantages as sample weights
+        ce = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        return ce(actions, logits, sample_weight=keras.ops.stop_gradient(returns - baselines))
+
+    def one_hot_mask_plus_constant(logits, actions, returns, baselines):  # a constant changes the value only
+        advantages = tf.stop_gradient(returns - baselines)
+        mask = tf.one_hot(actions, tf.shape(logits)[1])
+        n = tf.cast(tf.shape(logits)[0], logits.dtype)
+        return 3.0 - tf.reduce_sum(mask * tf.nn.log_softmax(logits) * advantages[:, None]) / n
+
+    def logsumexp_by_hand(logits, actions, returns, baselines):
+        taken = tf.gather(logits, actions, batch_dims=1) - tf.reduce_logsumexp(logits, axis=1)
+        return tf.reduce_mean(-taken * tf.stop_gradient(returns) + taken * tf.stop_gradient(baselines))
+
+    for fn in (weighted_cross_entropy, one_hot_mask_plus_constant, logsumexp_by_hand):
+        l11.exercise_4(fn)

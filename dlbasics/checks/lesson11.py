@@ -209,5 +209,163 @@ class DiscountedReturns(Exercise):
         return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol, what="the returns")
 
 
-EXERCISES = [EpsilonGreedy(), QUpdate(), DiscountedReturns()]
+def _diagnose(got, variants):
+    """The sentence of the first known mistake whose gradient `got` reproduces, or ''."""
+    got = np.asarray(got, dtype="float64")
+    with np.errstate(all="ignore"):
+        for sentence, wrong in variants:
+            wrong = np.asarray(wrong, dtype="float64")
+            if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-3, atol=1e-6, equal_nan=True):
+                return " " + sentence
+    return ""
+
+
+def _softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _loss_case(label, rng, steps, actions, baseline="value", scale=1.0, hint="", graph_mode=False):
+    logits = np.round(rng.normal(size=(steps, actions)) * scale, 3).astype("float32")
+    taken = rng.integers(actions, size=steps).astype("int64")
+    returns = np.round(rng.uniform(1, 60, size=steps), 2).astype("float32")
+    if baseline == "zero":
+        baselines = np.zeros(steps, "float32")
+    elif baseline == "returns":
+        baselines = returns.copy()
+    else:
+        baselines = np.round(returns + rng.normal(0, 8, size=steps), 2).astype("float32")
+    return Case(label, (logits, taken, returns, baselines), {"graph_mode": True} if graph_mode else {}, hint)
+
+
+class ReinforceLoss(Exercise):
+    """Judged by its gradient, the thing a loss is for: d loss / d logits must be minus the
+    policy-gradient estimate (any loss with that gradient passes, whatever its value), and the
+    loss must send no gradient into the returns or the baselines (the advantage is a fixed weight).
+    The reference gradient is written out by hand (NumPy), independently of TensorFlow."""
+    number, title = 4, "reinforce_loss"
+    hint = ("Minimizing the loss must move the logits along the policy-gradient estimate "
+            "mean_t[grad log pi(a_t|s_t) * (G_t - b_t)]: so the loss is MINUS a mean over the steps of the "
+            "log-probability (tf.nn.log_softmax) of the action actually taken, times its advantage, and "
+            "the advantage is a constant weight (tf.stop_gradient).")
+    rtol, atol = 1e-3, 1e-7
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(411)
+        cases = [
+            _loss_case("2 actions, 6 steps, no baseline (all baselines 0)", r, 6, 2, "zero"),
+            _loss_case("2 actions with a baseline: some advantages negative", r, 8, 2,
+                       hint="An action that did worse than its baseline (negative advantage) must become LESS likely."),
+            _loss_case("3 actions, 5 steps", r, 5, 3,
+                       hint="Take the log-probability of the action that was taken at each step "
+                            "(tf.gather(..., batch_dims=1), or a one-hot mask), not a whole row."),
+            _loss_case("baselines equal to the returns: nothing to learn", r, 4, 2, "returns"),
+            Case("a confident policy (logits of +-60)",
+                 (np.array([[60.0, -60.0], [-60.0, 60.0], [60.0, -60.0]], "float32"), np.array([1, 1, 0], "int64"),
+                  np.array([10.0, 20.0, 30.0], "float32"), np.array([15.0, 15.0, 15.0], "float32")),
+                 hint="log(softmax(z)) overflows to log(0) = -inf for a very unlikely action: "
+                      "tf.nn.log_softmax computes the log-probabilities stably."),
+            _loss_case("inside a tf.function (as in training)", r, 7, 2, graph_mode=True,
+                       hint="Use TensorFlow or keras.ops operations, not NumPy: in a tf.function the inputs are "
+                            "symbolic tensors, and NumPy would cut the gradient anyway."),
+            _loss_case("a batch of 300 steps", r, 300, 2,
+                       hint="Average over the steps (the estimate is a mean), do not sum."),
+        ]
+        if rng is not None:
+            for i in range(4):
+                cases.append(_loss_case(f"random batch #{i}", rng, int(rng.integers(1, 80)), int(rng.integers(2, 6)),
+                                        ["value", "zero"][i % 2], float(rng.uniform(0.5, 3))))
+        return cases
+
+    def produce(self, fn, case):
+        import tensorflow as tf
+
+        logits, actions, returns, baselines = (tf.constant(v) for v in case.args)
+
+        def loss_and_grads(logits, actions, returns, baselines):
+            with tf.GradientTape(persistent=True) as tape:
+                tape.watch([logits, returns, baselines])
+                loss = fn(logits, actions, returns, baselines)
+                if loss is None:
+                    return None, None
+                loss = tf.convert_to_tensor(loss)
+            grads = tape.gradient(loss, [logits, returns, baselines],
+                                  unconnected_gradients=tf.UnconnectedGradients.NONE)
+            return loss, grads
+
+        if case.kwargs.get("graph_mode"):
+            try:
+                loss, grads = tf.function(loss_and_grads)(logits, actions, returns, baselines)
+            except Exception as e:          # NumPy on symbolic tensors raises NotImplementedError: not a stub
+                detail = " ".join(str(e).strip().splitlines()[-1:])[:200]
+                raise CheckFailed(f"your loss works eagerly but fails inside a tf.function: "
+                                  f"{type(e).__name__}: {detail}") from None
+        else:
+            loss, grads = loss_and_grads(logits, actions, returns, baselines)
+        if loss is None:
+            raise CheckFailed("your function returned None. Did you forget `return`?")
+        if loss.shape.num_elements() != 1:
+            raise CheckFailed(f"the loss should be one number (a scalar), but it has shape {tuple(loss.shape)}: "
+                              "average over the steps.")
+        if grads[0] is None:
+            raise CheckFailed("the loss has no gradient with respect to the logits: compute it from the logits with "
+                              "TensorFlow or keras.ops operations (NumPy, .numpy() or float() cut the gradient).")
+        zero = lambda g, n: np.zeros(n) if g is None else np.asarray(g, "float64")  # noqa: E731
+        return {"loss": float(np.asarray(loss).reshape(())), "grad_logits": np.asarray(grads[0], "float64"),
+                "grad_returns": zero(grads[1], len(case.args[2])),
+                "grad_baselines": zero(grads[2], len(case.args[3]))}
+
+    def reference(self, logits, actions, returns, baselines):
+        """The course's REINFORCE loss, -mean_t[log pi(a_t|s_t) * stop_gradient(G_t - b_t)] (TensorFlow)."""
+        import tensorflow as tf
+
+        log_probs = tf.nn.log_softmax(logits)
+        taken = tf.gather(log_probs, tf.cast(actions, tf.int64), batch_dims=1)
+        advantages = tf.stop_gradient(tf.cast(returns, log_probs.dtype) - tf.cast(baselines, log_probs.dtype))
+        return -tf.reduce_mean(taken * advantages)
+
+    @staticmethod
+    def gradient(logits, actions, advantages):
+        """d loss / d logits of -mean_t[A_t log softmax(z_t)[a_t]]: -(A_t / N)(onehot(a_t) - softmax(z_t))."""
+        logits = np.asarray(logits, "float64")
+        onehot = np.eye(logits.shape[1])[actions]
+        return -(np.asarray(advantages, "float64") / len(logits))[:, None] * (onehot - _softmax(logits))
+
+    def judge(self, got, case):
+        logits, actions, returns, baselines = case.args
+        adv = np.asarray(returns, "float64") - np.asarray(baselines, "float64")
+        want = self.gradient(logits, actions, adv)
+        g = np.asarray(got["grad_logits"], "float64")
+        if not np.isfinite(got["loss"]) or not np.isfinite(g).all():
+            return ("the loss or its gradient contains nan or inf: a log-probability became log(0). "
+                    "Take log-probabilities with tf.nn.log_softmax, not log(softmax(...)).")
+        problem = compare_arrays(g, want, self.rtol, self.atol, what="the gradient of your loss with respect to the logits")
+        if problem is not None:
+            p = _softmax(np.asarray(logits, "float64"))
+            n, onehot = len(p), np.eye(p.shape[1])[actions]
+            norm = (adv - adv.mean()) / (adv.std() + 1e-8)
+            variants = [
+                ("It is the exact opposite: minimizing your loss makes good actions LESS likely (the sign).", -want),
+                ("It is the gradient of a SUM over the steps: average instead, so the step size does not grow "
+                 "with the batch.", n * want),
+                ("It matches weighting the probabilities pi(a|s) instead of the log-probabilities.",
+                 -(adv * p[np.arange(n), actions] / n)[:, None] * (onehot - p)),
+                ("It matches weighting the raw logits of the taken actions: take log_softmax first.",
+                 -(adv / n)[:, None] * onehot),
+                ("It matches normalizing the advantages inside the loss: use returns - baselines as given.",
+                 self.gradient(logits, actions, norm)),
+                ("It matches plain cross-entropy on the taken actions, without the advantage weights.",
+                 self.gradient(logits, actions, np.ones(n))),
+            ]
+            return problem + _diagnose(g, variants)
+        if np.abs(got["grad_baselines"]).max() > 1e-6 or np.abs(got["grad_returns"]).max() > 1e-6:
+            return ("the loss sends gradients into the returns or the baselines. The advantage G - b is a fixed "
+                    "weight, not something to optimize: with a learned baseline trained by the same gradient step "
+                    "it would learn to shrink the policy loss instead of predicting returns. Wrap it in "
+                    "tf.stop_gradient.")
+        return None
+
+
+EXERCISES = [EpsilonGreedy(), QUpdate(), DiscountedReturns(), ReinforceLoss()]
 globals().update(exercises(*EXERCISES))

@@ -108,3 +108,124 @@ def discounted_returns_done_read_as_first_step(rewards, dones, gamma):
         if dones[t]:
             g = 0.0
     return out
+
+
+# ---- exercise 4: the REINFORCE loss -----------------------------------------------------------
+def _tf():
+    import tensorflow as tf
+    return tf
+
+
+@wrong(4)
+def reinforce_loss_sign_flipped(logits, actions, returns, baselines):
+    tf = _tf()
+    taken = tf.gather(tf.nn.log_softmax(logits), actions, batch_dims=1)
+    return tf.reduce_mean(taken * tf.stop_gradient(returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_probabilities_not_log(logits, actions, returns, baselines):
+    tf = _tf()
+    taken = tf.gather(tf.nn.softmax(logits), actions, batch_dims=1)
+    return -tf.reduce_mean(taken * tf.stop_gradient(returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_gather_rows_not_actions(logits, actions, returns, baselines):
+    tf = _tf()
+    rows = tf.gather(tf.nn.log_softmax(logits), actions)            # no batch_dims: whole rows
+    return -tf.reduce_mean(rows * tf.stop_gradient(returns - baselines)[:, None])
+
+
+@wrong(4)
+def reinforce_loss_gradient_into_baseline(logits, actions, returns, baselines):
+    tf = _tf()
+    taken = tf.gather(tf.nn.log_softmax(logits), actions, batch_dims=1)
+    return -tf.reduce_mean(taken * (returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_sum_not_mean(logits, actions, returns, baselines):
+    tf = _tf()
+    taken = tf.gather(tf.nn.log_softmax(logits), actions, batch_dims=1)
+    return -tf.reduce_sum(taken * tf.stop_gradient(returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_log_of_softmax(logits, actions, returns, baselines):
+    tf = _tf()
+    taken = tf.gather(tf.math.log(tf.nn.softmax(logits)), actions, batch_dims=1)
+    return -tf.reduce_mean(taken * tf.stop_gradient(returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_raw_logits(logits, actions, returns, baselines):
+    tf = _tf()
+    taken = tf.gather(logits, actions, batch_dims=1)
+    return -tf.reduce_mean(taken * tf.stop_gradient(returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_normalizes_advantages(logits, actions, returns, baselines):
+    tf = _tf()
+    adv = returns - baselines
+    adv = (adv - tf.reduce_mean(adv)) / (tf.math.reduce_std(adv) + 1e-8)
+    taken = tf.gather(tf.nn.log_softmax(logits), actions, batch_dims=1)
+    return -tf.reduce_mean(taken * tf.stop_gradient(adv))
+
+
+@wrong(4)
+def reinforce_loss_numpy(logits, actions, returns, baselines):
+    z = np.asarray(logits, dtype="float64")
+    log_probs = z - z.max(1, keepdims=True)
+    log_probs = log_probs - np.log(np.exp(log_probs).sum(1, keepdims=True))
+    taken = log_probs[np.arange(len(z)), np.asarray(actions)]
+    return -np.mean(taken * (np.asarray(returns) - np.asarray(baselines)))
+
+
+@wrong(4)
+def reinforce_loss_cross_entropy_without_advantage(logits, actions, returns, baselines):
+    tf = _tf()
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=actions, logits=logits))
+
+
+# ---- more plausible mistakes for exercises 1-3 ------------------------------------------------
+@wrong(1)
+def epsilon_greedy_never_explores_last_action(q_values, epsilon, rng):
+    if rng.random() < epsilon:
+        return int(rng.integers(len(q_values) - 1))          # off by one: the last action is never drawn
+    return int(np.argmax(q_values))
+
+
+@wrong(1)
+def epsilon_greedy_fresh_generator_every_call(q_values, epsilon, rng):
+    rng = np.random.default_rng()                            # ignores the seeded generator it was given
+    if rng.random() < epsilon:
+        return int(rng.integers(len(q_values)))
+    return int(np.argmax(q_values))
+
+
+@wrong(2)
+def q_update_in_place(q, s, a, r, s_next, terminated, alpha, gamma):
+    target = r if terminated else r + gamma * np.max(q[s_next])
+    q[s, a] += alpha * (target - q[s, a])                    # edits the caller's table
+    return q
+
+
+@wrong(2)
+def q_update_adds_the_target(q, s, a, r, s_next, terminated, alpha, gamma):
+    q = np.array(q, dtype="float64")
+    target = r if terminated else r + gamma * q[s_next].max()
+    q[s, a] += alpha * target                                # forgets "- q[s, a]"
+    return q
+
+
+@wrong(3)
+def discounted_returns_discounts_the_first_reward(rewards, dones, gamma):
+    out, g = np.zeros(len(rewards)), 0.0
+    for t in range(len(rewards) - 1, -1, -1):
+        if dones[t]:
+            g = 0.0
+        g = gamma * (rewards[t] + g)                         # r_t itself should count fully
+        out[t] = g
+    return out
