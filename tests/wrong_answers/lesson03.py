@@ -37,6 +37,22 @@ def bce_clipped_like_keras_probabilities(y_true, logits):
 
 
 @wrong(2)
+def bce_naive_logaddexp_free(y_true, logits):
+    """log(1 + exp(-z)) written out: exp(800) overflows for a large negative logit."""
+    z, y = np.asarray(logits, float), np.asarray(y_true, float)
+    return float(np.mean((1 - y) * z + np.log(1 + np.exp(-z))))
+
+
+@wrong(2)
+def bce_log_of_stable_sigmoid(y_true, logits):
+    """A carefully stable sigmoid, then log(p) and log(1 - p): 1 - sigmoid(50) is 0, log(0) = -inf."""
+    z, y = np.asarray(logits, float), np.asarray(y_true, float)
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+
+
+@wrong(2)
 def bce_sign_error(y_true, logits):
     z = np.asarray(logits, float)
     return float(np.mean(np.maximum(z, 0) + z * y_true + np.log1p(np.exp(-np.abs(z)))))
@@ -65,23 +81,73 @@ def scce_forgets_log(labels, logits):
     return float(np.mean(1 - p[np.arange(len(z)), np.asarray(labels).astype(int)]))
 
 
+@wrong(3)
+def scce_global_max_shift(labels, logits):
+    """The log-sum-exp shift by the batch's largest logit instead of each row's own."""
+    z = np.asarray(logits, float)
+    m = z.max()
+    lse = m + np.log(np.exp(z - m).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(len(z)), np.asarray(labels).astype(int)]))
+
+
+@wrong(3)
+def scce_shift_by_row_mean(labels, logits):
+    z = np.asarray(logits, float)
+    m = z.mean(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(len(z)), np.asarray(labels).astype(int)]))
+
+
+@wrong(3)
+def scce_via_softmax_then_log(labels, logits):
+    """Stable softmax first, then its log: exp(-1000) underflows to 0 and log(0) = -inf."""
+    z = np.asarray(logits, float)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    return float(np.mean(-np.log(p[np.arange(len(z)), np.asarray(labels).astype(int)])))
+
+
+@wrong(3)
+def scce_sums_over_batch(labels, logits):
+    z = np.asarray(logits, float)
+    m = z.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+    return float(np.sum(lse - z[np.arange(len(z)), np.asarray(labels).astype(int)]))
+
+
 @wrong(4)
-def hinge_textbook_max_over_others(y_true, y_pred):
+def hinge_keras_zero_at_true_class(y_true, y_pred):
+    """Keras's CategoricalHinge: (1 - y_true) * y_pred leaves a 0 at the true class, which wins the
+    max when every other score is negative."""
     y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-    others = np.where(y_true == 1, -np.inf, y_pred).max(axis=-1)
-    return float(np.mean(np.maximum(0, others - (y_true * y_pred).sum(-1) + 1)))
+    return float(np.mean(np.maximum(0, ((1 - y_true) * y_pred).max(-1) - (y_true * y_pred).sum(-1) + 1)))
+
+
+@wrong(4)
+def hinge_max_includes_true_class(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    return float(np.mean(np.maximum(0, y_pred.max(-1) - (y_true * y_pred).sum(-1) + 1)))
+
+
+@wrong(4)
+def hinge_sums_over_other_classes(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    terms = np.maximum(0, y_pred - (y_true * y_pred).sum(-1, keepdims=True) + 1) * (1 - y_true)
+    return float(np.mean(terms.sum(-1)))
 
 
 @wrong(4)
 def hinge_without_clamp(y_true, y_pred):
     y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-    return float(np.mean(((1 - y_true) * y_pred).max(-1) - (y_true * y_pred).sum(-1) + 1))
+    others = np.where(y_true == 1, -np.inf, y_pred).max(axis=-1)
+    return float(np.mean(others - (y_true * y_pred).sum(-1) + 1))
 
 
 @wrong(4)
 def hinge_without_margin(y_true, y_pred):
     y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-    return float(np.mean(np.maximum(0, ((1 - y_true) * y_pred).max(-1) - (y_true * y_pred).sum(-1))))
+    others = np.where(y_true == 1, -np.inf, y_pred).max(axis=-1)
+    return float(np.mean(np.maximum(0, others - (y_true * y_pred).sum(-1))))
 
 
 # Written out, not imported from dlbasics.checks: this file is also run, as a learner's answer,
@@ -89,6 +155,7 @@ def hinge_without_margin(y_true, y_pred):
 _CHOICES = {
     "house prices, where a few listings are data-entry errors worth millions": "huber",
     "tomorrow's temperature, with errors roughly normal and no outliers": "mse",
+    "a delivery-time estimate that should be too early as often as too late": "mae",
     "spam or not spam, one output logit per email": "binary_crossentropy",
     "ten clothing classes, labels stored as integers 0-9": "sparse_categorical_crossentropy",
     "ten clothing classes, labels stored one-hot": "categorical_crossentropy",
@@ -110,3 +177,13 @@ def choose_mse_for_outliers():
 def choose_label_formats_swapped():
     return {**_CHOICES, "ten clothing classes, labels stored as integers 0-9": "categorical_crossentropy",
             "ten clothing classes, labels stored one-hot": "sparse_categorical_crossentropy"}
+
+
+@wrong(5)
+def choose_mse_for_the_median():
+    return {**_CHOICES, "a delivery-time estimate that should be too early as often as too late": "mse"}
+
+
+@wrong(5)
+def choose_hinge_for_spam():
+    return {**_CHOICES, "spam or not spam, one output logit per email": "categorical_hinge"}
