@@ -91,3 +91,22 @@ def test_shipped_cnn_takes_raw_pixels_and_gives_probabilities():
     assert probs.shape == (200, 10) and np.allclose(probs.sum(1), 1, atol=1e-4)
     assert (probs.argmax(1) == y).mean() > 0.85
     assert model.get_layer("features").units == 128
+
+
+def test_a_logits_head_with_from_logits_passes_and_is_scored_on_validation():
+    """The course's other head (lesson 03): logits and from_logits=True, scored like softmax."""
+    import keras
+
+    l07 = lesson("07")
+
+    def build_cnn():
+        L = keras.layers
+        model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(16, 3, padding="same", activation="relu"),
+                                  L.MaxPooling2D(), L.Conv2D(32, 3, padding="same", activation="relu"),
+                                  L.MaxPooling2D(), L.Flatten(), L.Dense(10)])
+        model.compile(optimizer=keras.optimizers.Adam(2e-3),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+        return model
+
+    l07.exercise_3(build_cnn)
+    assert l07.N_FIT + l07.N_VAL == l07.N_TRAIN and l07.N_VAL >= 5000     # a validation split, not the test set

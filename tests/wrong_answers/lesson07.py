@@ -89,6 +89,57 @@ def output_size_same_ignores_stride(size, kernel_size, stride=1, padding="valid"
     return (size - dilation * (kernel_size - 1) - 1) // stride + 1
 
 
+
+@wrong(1)
+def conv2d_same_pads_half_the_kernel_each_side(x, kernel, stride=1, padding="valid"):
+    """'same' as k // 2 zeros on every side: right for odd kernels at stride 1 only."""
+    kh, kw = np.shape(kernel)[:2]
+    pads = [(kh // 2, kh // 2), (kw // 2, kw // 2)] if padding == "same" else [(0, 0), (0, 0)]
+    return _correlate(x, kernel, stride, pads)
+
+
+@wrong(1)
+def conv2d_first_image_only(x, kernel, stride=1, padding="valid"):
+    """Works on x[0] and returns one image: the batch axis is lost."""
+    return _correlate(np.asarray(x)[:1], kernel, stride, _tf_pads(x, kernel, stride, padding))[0]
+
+
+@wrong(1)
+def conv2d_channels_first_output(x, kernel, stride=1, padding="valid"):
+    """Returns (batch, out_channels, height, width), PyTorch's layout."""
+    return np.moveaxis(_correlate(x, kernel, stride, _tf_pads(x, kernel, stride, padding)), -1, 1)
+
+
+@wrong(1)
+def conv2d_swaps_in_and_out_channels(x, kernel, stride=1, padding="valid"):
+    """Reads the kernel as (kh, kw, out_channels, in_channels)."""
+    k = np.asarray(kernel)
+    swapped = np.swapaxes(k, 2, 3) if k.shape[2] == k.shape[3] else k[:, :, :1, :]
+    return _correlate(np.asarray(x)[..., :swapped.shape[2]], swapped, stride, _tf_pads(x, kernel, stride, padding))
+
+
+@wrong(2)
+def output_size_true_division(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """'/' instead of '//': a fraction of a window position."""
+    if padding == "same":
+        return size / stride
+    return (size - dilation * (kernel_size - 1) - 1) / stride + 1
+
+
+@wrong(2)
+def output_size_same_depends_on_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """'same' computed as if it padded k // 2 on each side."""
+    pad = 2 * (dilation * (kernel_size - 1) // 2) if padding == "same" else 0
+    return (size + pad - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+@wrong(2)
+def output_size_dilation_multiplies_the_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """Span taken as k * d instead of d * (k - 1) + 1."""
+    if padding == "same":
+        return -(-size // stride)
+    return (size - kernel_size * dilation) // stride + 1
+
 def _compiled(layers, optimizer=None, loss="sparse_categorical_crossentropy"):
     model = keras.Sequential([keras.Input((28, 28, 1)), *layers])
     model.compile(optimizer=optimizer or keras.optimizers.Adam(3e-3), loss=loss, metrics=["accuracy"])
@@ -104,7 +155,7 @@ def build_cnn_is_an_mlp():
 
 @wrong(3)
 def build_cnn_without_softmax():
-    """Logits out, but a loss that expects probabilities."""
+    """Logits out, but a loss that expects probabilities (from_logits left False)."""
     L = keras.layers
     return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
                       L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(), L.Dense(10)])
@@ -125,3 +176,58 @@ def build_cnn_never_pools():
     L = keras.layers
     return _compiled([L.Conv2D(16, 3, activation="relu"), L.Conv2D(32, 3, activation="relu"),
                       L.Flatten(), L.Dense(10, activation="softmax")])
+
+
+@wrong(3)
+def build_cnn_double_softmax():
+    """A softmax head and a loss built with from_logits=True: softmax applied twice."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")],
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+
+@wrong(3)
+def build_cnn_one_by_one_convolutions():
+    """Two 1x1 convolutions in front of a dense classifier: no neighbourhood is ever seen."""
+    L = keras.layers
+    return _compiled([L.Conv2D(8, 1, activation="relu"), L.Conv2D(8, 1, activation="relu"), L.MaxPooling2D(),
+                      L.Flatten(), L.Dense(10, activation="softmax")])
+
+
+@wrong(3)
+def build_cnn_sigmoid_head():
+    """Ten independent sigmoids: a multi-label head for a one-label problem."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="sigmoid")])
+
+
+@wrong(3)
+def build_cnn_not_compiled():
+    L = keras.layers
+    return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(16, 3, activation="relu"), L.MaxPooling2D(),
+                             L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                             L.Dense(10, activation="softmax")])
+
+
+@wrong(3)
+def build_cnn_one_hot_loss():
+    """categorical_crossentropy expects one-hot labels; the labels are integers 0..9."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")], loss="categorical_crossentropy")
+
+
+@wrong(3)
+def build_cnn_for_flat_vectors():
+    """Built for flattened 784-pixel vectors, as in the dense lessons."""
+    L = keras.layers
+    model = keras.Sequential([keras.Input((784,)), L.Reshape((28, 28, 1)), L.Conv2D(16, 3, activation="relu"),
+                              L.MaxPooling2D(), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(),
+                              L.Flatten(), L.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
