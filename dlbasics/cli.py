@@ -64,8 +64,18 @@ def cmd_grade(args) -> int:
 
     from . import import_tensorflow_quietly
     from .grade import reports
-    from .grade.grader import Limits, grade_submission, write_atomically
+    from .grade import sandbox
+    from .grade.grader import Limits, grade_submission, sandbox_name, write_atomically
 
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, sandbox=not args.no_sandbox)
+    try:
+        sandbox_used = sandbox_name(limits)       # refuse before anything runs, not per notebook
+    except sandbox.Unavailable as e:
+        print(f"dlbasics grade: refusing to run students' code without a sandbox.\n{e}", file=sys.stderr)
+        return 2
+    if args.no_sandbox:
+        print(f"dlbasics grade: WARNING: {sandbox_used}; every result and the gradebook record this.",
+              file=sys.stderr)
     import_tensorflow_quietly()   # the judges compare with Keras; keep its notices off the report
 
     target = Path(args.submission)
@@ -78,7 +88,6 @@ def cmd_grade(args) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     results = []
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         todo = []
@@ -150,6 +159,8 @@ def main(argv=None) -> int:
     p.add_argument("--force", action="store_true", help="grade again notebooks already graded in --out")
     p.add_argument("--seed", type=int, help="fix the random test inputs (default: new ones each run)")
     p.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json for one notebook")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run students' code WITHOUT the bubblewrap sandbox (only for notebooks you trust; recorded in every result)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_grade)
 

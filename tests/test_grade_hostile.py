@@ -9,48 +9,52 @@ import nbformat
 import pytest
 
 from dlbasics import build
-from dlbasics.grade.grader import Limits, grade_submission, sandbox_prefix
+from dlbasics.checks import lesson
+from dlbasics.grade.grader import Limits, grade_submission
 from grading import FAST, LESSON_FILES, by_number, solution_source, submission
 
 
-# Lesson 02 is the quickest to grade.
-GOOD = {n: solution_source("02", n) for n in (1, 2, 3)}
+# Lesson 02 is the quickest to grade. FN in a hostile cell stands for exercise 1's function name.
+TITLES = {ex.number: ex.title for ex in lesson("02").EXERCISES}
+GOOD = {n: solution_source("02", n) for n in TITLES}
 
 
 def grade_02(tmp_path, ex1_source, limits=FAST, **kw):
+    ex1_source = ex1_source.replace("FN", TITLES[1])
     return grade_submission(submission(tmp_path, "02", {**GOOD, 1: ex1_source}, **kw), limits=limits)
 
 
 def test_stderr_warnings_do_not_cost_marks(tmp_path):
     noisy = "import sys, warnings\nwarnings.warn('careful')\nprint('debug', file=sys.stderr)\n" + GOOD[1]
-    assert grade_02(tmp_path, noisy)["score"] == 3
+    result = grade_02(tmp_path, noisy)
+    assert result["score"] == result["max_score"] > 0
 
 
 @pytest.mark.parametrize("hostile, status", [
     ("import os\nos._exit(0)", "crashed"),
     ("raise SystemExit(0)", "failed"),
     ("raise KeyboardInterrupt", "failed"),
-    ("def sigmoid(x):\n    import os\n    os._exit(0)", "crashed"),
+    ("def FN(x, *rest, **kw):\n    import os\n    os._exit(0)", "crashed"),
     ("x = bytearray(50 * 2**30)", "failed"),                        # memory bomb: MemoryError
-    ("print('x' * 10**8)\ndef sigmoid(x):\n    raise NotImplementedError", "failed"),   # huge output
+    ("print('x' * 10**8)\ndef FN(x, *rest, **kw):\n    raise NotImplementedError", "failed"),   # huge output
 ])
 def test_hostile_cell_costs_only_its_exercise(tmp_path, hostile, status):
     result = grade_02(tmp_path, hostile)
     ex = by_number(result)
     assert ex[1]["status"] == status and ex[1]["points"] == 0, ex[1]
-    assert ex[2]["points"] == ex[3]["points"] == 1, "the other exercises keep their marks"
+    assert all(e["points"] == e["max_points"] for n, e in ex.items() if n != 1), "the other exercises keep their marks"
 
 
 @pytest.mark.parametrize("cheat", [
     # fake pass lines and a redefined check: the grader reads no output and uses its own checks
-    "print('\u2705 Exercise 1 (sigmoid): all 7 cases pass.')\ndef sigmoid(x):\n    return x",
-    "import dlbasics.checks.core as c\nc.Exercise.check = lambda *a, **k: None\nc.compare_arrays = lambda *a, **k: None\ndef sigmoid(x):\n    return x",
+    "print('\u2705 Exercise 1 (FN): all 7 cases pass.')\ndef FN(x, *rest, **kw):\n    return x",
+    "import dlbasics.checks.core as c\nc.Exercise.check = lambda *a, **k: None\nc.compare_arrays = lambda *a, **k: None\ndef FN(x, *rest, **kw):\n    return x",
     # monkeypatched comparisons and builtins in the learner's process
-    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\ndef sigmoid(x):\n    return x",
-    "import builtins\nbuiltins.isinstance = lambda *a: True\ndef sigmoid(x):\n    return x",
-    "import tensorflow as tf\ntf.debugging.assert_near = lambda *a, **k: None\ntf.experimental.numpy.allclose = lambda *a, **k: True\ndef sigmoid(x):\n    return x",
+    "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\ndef FN(x, *rest, **kw):\n    return x",
+    "import builtins\nbuiltins.isinstance = lambda *a: True\ndef FN(x, *rest, **kw):\n    return x",
+    "import tensorflow as tf\ntf.debugging.assert_near = lambda *a, **k: None\ntf.experimental.numpy.allclose = lambda *a, **k: True\ndef FN(x, *rest, **kw):\n    return x",
     # an object that claims to equal anything
-    "class Anything:\n    def __eq__(self, other): return True\n    def __array__(self, *a, **k): raise TypeError\ndef sigmoid(x):\n    return Anything()",
+    "class Anything:\n    def __eq__(self, other): return True\n    def __array__(self, *a, **k): raise TypeError\ndef FN(x, *rest, **kw):\n    return Anything()",
 ])
 def test_cheats_get_no_marks(tmp_path, cheat):
     result = grade_02(tmp_path, cheat)
@@ -58,8 +62,6 @@ def test_cheats_get_no_marks(tmp_path, cheat):
 
 
 def test_reading_the_solutions_or_tests_fails(tmp_path):
-    if not sandbox_prefix():
-        pytest.skip("this system does not allow user namespaces; solutions/ stay readable")
     steal = (f"import nbformat\nnb = nbformat.read({str(build.ROOT / 'solutions' / LESSON_FILES['02'])!r}, 4)\n"
              "exec([c.source for c in nb.cells if c.metadata.get('dlbasics', {}).get('exercise') == 1][0])")
     result = grade_02(tmp_path, steal)
@@ -68,10 +70,8 @@ def test_reading_the_solutions_or_tests_fails(tmp_path):
 
 
 def test_the_answer_key_is_out_of_reach(tmp_path):
-    if not sandbox_prefix():
-        pytest.skip("this system does not allow user namespaces")
     peek = ("import inspect, dlbasics.checks.lesson02 as key\n"
-            "sigmoid = lambda x: key.Sigmoid().reference(x)")
+            "FN = lambda *a, **k: key.EXERCISES[0].reference(*a, **k)")
     read = f"open({str(build.ROOT / 'dlbasics' / 'checks' / 'lesson02.py')!r}).read()\n" + GOOD[1]
     for source in (peek, read):
         assert by_number(grade_02(tmp_path, source))[1]["points"] == 0
@@ -80,19 +80,19 @@ def test_the_answer_key_is_out_of_reach(tmp_path):
 def test_a_duplicated_exercise_cell_does_not_replace_the_original(tmp_path):
     def duplicate(nb):
         cell = next(c for c in nb.cells if build.role(c).get("exercise") == 1)
-        copy = nbformat.v4.new_code_cell("def sigmoid(x):\n    return 0 * x")
+        copy = nbformat.v4.new_code_cell(f"def {TITLES[1]}(x, *rest, **kw):\n    return 0 * x")
         nb.cells.insert(nb.cells.index(cell) + 1, copy)   # Jupyter gives a copy a new id
 
-    assert grade_submission(submission(tmp_path, "02", GOOD, edit=duplicate), limits=FAST)["score"] == 3
+    result = grade_submission(submission(tmp_path, "02", GOOD, edit=duplicate), limits=FAST)
+    assert result["score"] == result["max_score"] and by_number(result)[1]["found_by"] == "cell id"
 
 
 def test_network_is_blocked(tmp_path):
-    if not sandbox_prefix():
-        pytest.skip("this system does not allow network namespaces")
-    call = "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n" + GOOD[1]
+    # TEST-NET-1 (192.0.2.1) routes nowhere; inside the sandbox there is no interface but loopback
+    call = "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=5)\n" + GOOD[1]
     result = grade_02(tmp_path, call)
     ex = by_number(result)[1]
-    assert ex["points"] == 0 and ("unreachable" in ex["message"] or "OSError" in ex["message"]), ex
+    assert ex["points"] == 0 and "Network is unreachable" in ex["message"], ex
 
 
 def test_endless_loop_that_ignores_interrupts_times_out(tmp_path):
@@ -100,7 +100,7 @@ def test_endless_loop_that_ignores_interrupts_times_out(tmp_path):
     start = time.perf_counter()
     result = grade_02(tmp_path, loop, limits=Limits(timeout=15))
     assert by_number(result)[1]["status"] == "timeout" and result["status"] == "timeout"
-    assert by_number(result)[2]["points"] == 1
+    assert by_number(result)[2]["points"] == by_number(result)[2]["max_points"]
     assert time.perf_counter() - start < 90
 
 
@@ -114,7 +114,7 @@ def test_edits_outside_exercise_cells_are_ignored(tmp_path):
         nb.metadata["kernelspec"] = {"name": "evil"}
 
     result = grade_submission(submission(tmp_path, "02", GOOD, edit=vandalise), limits=FAST)
-    assert result["score"] == 3
+    assert result["score"] == result["max_score"]
 
 
 def test_deleted_exercise_cell_is_reported_missing(tmp_path):
@@ -122,7 +122,8 @@ def test_deleted_exercise_cell_is_reported_missing(tmp_path):
         nb.cells = [c for c in nb.cells if build.role(c).get("exercise") != 2]
 
     result = grade_submission(submission(tmp_path, "02", GOOD, edit=delete), limits=FAST)
-    assert by_number(result)[2]["status"] == "missing" and result["score"] == 2
+    assert by_number(result)[2]["status"] == "missing"
+    assert result["score"] == result["max_score"] - by_number(result)[2]["max_points"]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -148,11 +149,15 @@ def test_class_folder_gradebook_feedback_and_resume(tmp_path):
     first = subprocess.run(cmd, capture_output=True, text=True)
     assert first.returncode == 1, first.stderr                     # not everyone has full marks
     rows = (out / "gradebook.csv").read_text().splitlines()
-    assert rows[0] == "student,lesson,status,ex1 sigmoid,ex2 softmax,ex3 swish,total,max"
-    assert rows[1] == "ada,02,graded,1,1,1,3,3" and rows[2] == "bob,02,graded,1,0,0,1,3"
+    assert rows[0] == "student,lesson,status," + ",".join(f"ex{n} {t}" for n, t in TITLES.items()) + ",total,max,sandbox"
+    points = [by_number(json.loads((out / "ada.json").read_text()))[n]["max_points"] for n in TITLES]
+    full, total = ",".join(map(str, points)), sum(points)
+    bob = ",".join(str(p if n == 1 else 0) for n, p in zip(TITLES, points))
+    assert rows[1].startswith(f"ada,02,graded,{full},{total},{total},bubblewrap ")
+    assert rows[2].startswith(f"bob,02,graded,{bob},{points[0]},{total},bubblewrap ")
     assert rows[3].startswith("eve,,invalid")
     feedback = (out / "bob.feedback.md").read_text()
-    assert "1 / 3 points" in feedback and "not implemented" in feedback
+    assert f"{points[0]} / {total} points" in feedback and "not implemented" in feedback
     result = json.loads((out / "ada.json").read_text())
     assert result["schema"] == "dlbasics-grade/1" and "keras" in result["versions"]
     start = time.perf_counter()

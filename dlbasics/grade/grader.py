@@ -1,12 +1,14 @@
 """The trusted side of grading.
 
-For each exercise the learner's answer cell (found by the lesson template's cell id) is run
-by grade/runner.py in a separate, limited process: its own user, mount, PID and network
-namespaces where Linux allows (no network; solutions/ and tests/ hidden), a memory cap, a
-wall-clock limit and no terminal output. This process never imports or unpickles learner
-code: it regenerates the same seeded cases, loads the plain arrays the runner wrote, and
-judges them with the exercise's own `judge`. One exercise crashing, hanging or exiting costs
-that exercise only; a result file is always written.
+For each exercise the learner's answer cell (found as grade/cells.py describes) is run by
+grade/runner.py in a separate process inside a bubblewrap sandbox (grade/sandbox.py: a
+read-only allow-listed filesystem, no classmates, no network, no capabilities) with limits on
+memory, CPU time, file size, processes and wall time, and no terminal output. Without
+bubblewrap the grader refuses unless the teacher passes --no-sandbox, and then every result
+says so. This process never imports or unpickles learner code: it regenerates the same seeded
+cases, loads the plain arrays the runner wrote, and judges them with the exercise's own
+`judge`. One exercise crashing, hanging or exiting costs that exercise only; a result file is
+always written.
 """
 import json
 import os
@@ -26,7 +28,7 @@ import numpy as np
 
 from .. import build, notebook
 from ..checks import lesson as check_module
-from . import plain
+from . import cells, plain, sandbox
 
 SCHEMA = "dlbasics-grade/1"
 
@@ -36,6 +38,9 @@ class Limits:
     timeout: float = 120.0        # seconds of wall time per exercise
     memory_mb: int = 4096         # address-space cap per exercise process
     file_mb: int = 256            # largest file the learner's code may write
+    processes: int = 512          # processes + threads inside the sandbox (TensorFlow's pools count)
+    sandbox: bool = True          # False only by the teacher's explicit --no-sandbox
+    exercises: int = 1            # how many exercises one runner may run (scales its CPU-time cap)
 
 
 class Invalid(ValueError):
@@ -64,9 +69,22 @@ def find_lesson(nb, override: str | None = None) -> str:
         return f"{int(override):02d}"
     number = nb.metadata.get("dlbasics", {}).get("lesson") if isinstance(nb.metadata.get("dlbasics"), dict) else None
     if not isinstance(number, str) or not number.isdigit():
+        number = _lesson_from_title(nb)
+    if number is None:
         raise Invalid("the notebook does not say which lesson it is (its metadata lost dlbasics.lesson); "
                       "grade it with --lesson NN")
     return number
+
+
+def _lesson_from_title(nb) -> str | None:
+    """The lesson whose title cell ("# 02 · Activation functions") the notebook still carries."""
+    for cell in nb.cells[:3]:
+        if cell.get("cell_type") == "markdown" and isinstance(cell.get("source"), str):
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            for path in sorted((build.ROOT / "lessons").glob("*.ipynb")):
+                if first and first == notebook.read(path).cells[0].source.strip().splitlines()[0]:
+                    return path.name[:2]
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -78,17 +96,10 @@ def template(number: str):
     return notebook.read(matches[0])
 
 
-def answers(submission, lesson_nb) -> dict:
-    """{exercise number: the learner's source for it, or None if the cell is gone}."""
-    by_id = {c.get("id"): c for c in submission.cells}
-    found = {}
-    for cell in lesson_nb.cells:
-        number = build.role(cell).get("exercise")
-        if number:
-            theirs = by_id.get(cell.id)
-            ok = theirs is not None and theirs.get("cell_type") == "code" and isinstance(theirs.get("source"), str)
-            found[number] = theirs.source if ok else None
-    return found
+def answers(submission, lesson_nb, module) -> dict:
+    """{exercise number: (the learner's source or None, which rule found it)}: see cells.py."""
+    titles = {ex.number: ex.title for ex in module.EXERCISES}
+    return cells.find_answers(submission.cells, lesson_nb.cells, titles)
 
 
 def exercise_points(lesson_nb) -> dict:
@@ -97,18 +108,12 @@ def exercise_points(lesson_nb) -> dict:
             for c in lesson_nb.cells if "exercise" in build.role(c)}
 
 
-@lru_cache(maxsize=None)
-def sandbox_prefix() -> tuple:
-    """Run learner code in fresh user/mount/PID/network namespaces, with solutions/ and tests/
-    hidden, when this Linux allows it; otherwise return () and the result says so."""
-    hide = 'mount -t tmpfs none "$1" && mount -t tmpfs none "$2" && shift 2 && exec "$@"'
-    prefix = ("unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork",
-              "sh", "-c", hide, "sh", str(build.ROOT / "solutions"), str(build.ROOT / "tests"))
-    try:
-        ok = subprocess.run(prefix + ("true",), capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        ok = False
-    return prefix if ok else ()
+def sandbox_name(limits: Limits) -> str:
+    """What the result records as its sandbox; raises sandbox.Unavailable when none can be made
+    and the teacher did not pass --no-sandbox."""
+    if not limits.sandbox:
+        return "none (--no-sandbox: learner code ran with the teacher's permissions)"
+    return sandbox.describe()
 
 
 def _limit(limits: Limits):
@@ -118,6 +123,8 @@ def _limit(limits: Limits):
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb << 20,) * 2)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb << 20,) * 2)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        cpu = int(limits.timeout * (os.cpu_count() or 1) * limits.exercises) + 10   # all threads, all exercises
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     return apply
 
 
@@ -125,24 +132,37 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
     """Run answers {number: source} in runner processes. Returns {number: (status, outcome, seconds)}
     with status 'ran', 'timeout' or 'crashed'. One process does them all unless an exercise
     kills or hangs it; then a fresh process carries on with the exercises after that one."""
+    import dataclasses
+
+    limits = dataclasses.replace(limits, exercises=len(answers))
+    key = Path(check_module(lesson).__file__).read_text(encoding="utf-8")
     done, remaining = {}, sorted(answers)
     with tempfile.TemporaryDirectory(prefix="dlbasics-grade-") as work:
+        results = os.path.join(work, "results")
+        scratch = os.path.join(work, "scratch")        # only without the sandbox (it has its own)
+        os.makedirs(results)
+        os.makedirs(scratch)
+        os.chmod(results, 0o777)      # the sandboxed runner may be `nobody`; `work` itself stays 0700
         while remaining:
-            task = json.dumps({"lesson": lesson, "seed": seed, "setup": setup, "dir": work,
-                               "sandboxed": bool(sandbox_prefix()),
+            inside = sandbox.RESULTS if limits.sandbox else results
+            task = json.dumps({"lesson": lesson, "seed": seed, "setup": setup, "dir": inside, "key": key,
+                               "processes": limits.processes if limits.sandbox else None,
                                "exercises": [{"number": n, "answer": answers[n]} for n in remaining]})
-            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "MPLBACKEND": "Agg",
-                   "TF_CPP_MIN_LOG_LEVEL": "2", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1"}
-            cmd = list(sandbox_prefix()) + [sys.executable, "-m", "dlbasics.grade.runner"]
+            if limits.sandbox:
+                cmd = sandbox.command(results, limits) + [sys.executable, "-m", "dlbasics.grade.runner"]
+                env, cwd = sandbox.environment(sandbox.SCRATCH), work
+            else:
+                cmd = [sys.executable, "-m", "dlbasics.grade.runner"]
+                env, cwd = sandbox.environment(scratch), scratch
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    cwd=work, env=env, preexec_fn=_limit(limits), start_new_session=True)
+                                    cwd=cwd, env=env, preexec_fn=_limit(limits), start_new_session=True)
             proc.stdin.write(task.encode())
             proc.stdin.close()
             launched, current, began = time.perf_counter(), None, None
             while True:
                 exited = proc.poll() is not None
                 for n in remaining:
-                    result = os.path.join(work, f"result-{n}.npz")
+                    result = os.path.join(results, f"result-{n}.npz")
                     if n not in done and os.path.exists(result):
                         try:
                             outcome = plain.load(result)
@@ -152,7 +172,7 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
                                    time.perf_counter() - (began if current == n else launched))
                         current = None
                 if current is None:
-                    started = [n for n in remaining if n not in done and os.path.exists(os.path.join(work, f"started-{n}"))]
+                    started = [n for n in remaining if n not in done and os.path.exists(os.path.join(results, f"started-{n}"))]
                     if started:
                         current, began = started[-1], time.perf_counter()
                 if exited:
@@ -217,19 +237,21 @@ def versions() -> dict:
 
 
 def grade_submission(path, lesson: str | None = None, limits: Limits = Limits(), seed: int | None = None) -> dict:
-    """Grade one notebook; always returns a result dict (status 'invalid' when unreadable)."""
+    """Grade one notebook; always returns a result dict (status 'invalid' when unreadable).
+    Raises sandbox.Unavailable, before running anything, when the sandbox is required and
+    cannot be made: the teacher must install bubblewrap or choose --no-sandbox."""
     path = Path(path)
     seed = secrets.randbelow(2**31) if seed is None else seed
     start = time.perf_counter()
     result = {"schema": SCHEMA, "submission": path.name, "lesson": lesson, "status": "graded",
               "score": 0, "max_score": 0, "exercises": [], "seed": seed,
-              "sandbox": "namespaces" if sandbox_prefix() else "process limits only", "versions": versions()}
+              "sandbox": sandbox_name(limits), "versions": versions()}
     try:
         nb = read_submission(path)
         result["lesson"] = number = find_lesson(nb, lesson)
         lesson_nb = template(number)
         module = check_module(number)
-        theirs = answers(nb, lesson_nb)
+        theirs = answers(nb, lesson_nb, module)
         points = exercise_points(lesson_nb)
     except Invalid as e:
         result.update(status="invalid", message=str(e), runtime_seconds=round(time.perf_counter() - start, 2))
@@ -237,22 +259,35 @@ def grade_submission(path, lesson: str | None = None, limits: Limits = Limits(),
     setup = notebook.setup_cell(lesson_nb).source
 
     numbers = {ex.number: ex for ex in module.EXERCISES}
-    runs = run_exercises(number, setup, {n: src for n, src in theirs.items() if src is not None}, seed, limits)
+    python = {n: cells.to_python(src) for n, (src, _) in theirs.items() if src is not None}
+    runs = run_exercises(number, setup, {n: py for n, (py, _) in python.items()}, seed, limits)
     for n, exercise in numbers.items():
+        source, rule = theirs.get(n, (None, None))
         entry = {"number": n, "title": exercise.title, "max_points": points[n], "points": 0,
-                 "status": "failed", "message": ""}
+                 "status": "failed", "message": "", "found_by": rule}
+        notes = []
+        if rule and rule != cells.RULES[0]:
+            notes.append(f"Note: your answer was found by its {rule} (the cell's id had changed), "
+                         "as the last such cell in the notebook.")
+        if n in python and python[n][1]:
+            notes.append("Note: Jupyter-only lines were ignored when grading: " + "; ".join(python[n][1]) + ".")
+            entry["ignored_lines"] = python[n][1]
         if n not in runs:
-            entry.update(status="missing", message="the exercise cell is missing from the notebook (deleted, or its id changed).")
+            entry.update(status="missing", message="the exercise cell is missing from the notebook: no cell has its id "
+                         f"or its metadata, and no cell defines `{exercise.title}`.")
         else:
             run_status, outcome, seconds = runs[n]
             entry["seconds"] = round(seconds, 2)
             if run_status == "timeout":
                 entry.update(status="timeout", message=f"stopped after {limits.timeout:.0f} s: an endless loop, or far too slow?")
             elif run_status == "crashed":
-                entry.update(status="crashed", message="your code ended the process (os._exit, a crash, or out of memory) before giving a result.")
+                entry.update(status="crashed", message="your code ended the process (os._exit, a crash, too many processes, "
+                             "or out of memory or CPU time) before giving a result.")
             else:
                 passed, message = judge(exercise, seed, outcome)
                 entry.update(status="passed" if passed else "failed", message=message, points=points[n] if passed else 0)
+        if notes:
+            entry["message"] = "\n".join([entry["message"]] + notes)
         result["exercises"].append(entry)
 
     result["score"] = sum(e["points"] for e in result["exercises"])

@@ -12,6 +12,8 @@ def feedback_markdown(result: dict) -> str:
     if result["status"] == "invalid":
         return "\n".join(lines + [f"This notebook could not be graded: {result['message']}", ""])
     lines += [f"Lesson {result['lesson']}: **{result['score']} / {result['max_score']} points**.", ""]
+    if str(result.get("sandbox", "")).startswith("none"):
+        lines += ["*Graded without a sandbox (--no-sandbox).*", ""]
     for ex in result["exercises"]:
         lines.append(f"## {ICON.get(ex['status'], '')} Exercise {ex['number']} ({ex['title']}): "
                      f"{ex['points']} / {ex['max_points']}")
@@ -25,11 +27,11 @@ def gradebook_csv(results: list[dict]) -> str:
     numbers = sorted({(e["number"], e["title"]) for r in results for e in r.get("exercises", [])})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", "lesson", "status"] + [f"ex{n} {t}" for n, t in numbers] + ["total", "max"])
+    writer.writerow(["student", "lesson", "status"] + [f"ex{n} {t}" for n, t in numbers] + ["total", "max", "sandbox"])
     for r in sorted(results, key=lambda r: r["submission"]):
         points = {e["number"]: e["points"] for e in r.get("exercises", [])}
         writer.writerow([r["submission"].removesuffix(".ipynb"), r.get("lesson") or "", r["status"]]
-                        + [points.get(n, 0) for n, _ in numbers] + [r["score"], r["max_score"]])
+                        + [points.get(n, 0) for n, _ in numbers] + [r["score"], r["max_score"], r.get("sandbox", "")])
     return out.getvalue()
 
 

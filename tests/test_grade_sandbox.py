@@ -1,0 +1,170 @@
+"""The grader's sandbox and the ways it finds answers: a student can neither copy a classmate
+nor change anything on the teacher's machine, and a correct notebook saved by any common
+editor (new cell ids, Colab's format 4.0, Jupyter magics) gets its marks.
+
+These tests need bubblewrap (`.ci/run` installs it); without it they fail with the grader's
+own message saying what to install, never skip."""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import nbformat
+
+from dlbasics import build
+from dlbasics.checks import lesson
+from dlbasics.grade import cells
+from dlbasics.grade.grader import Limits, grade_submission
+from grading import FAST, by_number, solution_source, submission
+
+TITLES = {ex.number: ex.title for ex in lesson("02").EXERCISES}
+GOOD = {n: solution_source("02", n) for n in TITLES}
+GRADER_CODE = build.ROOT / "dlbasics" / "grade" / "grader.py"
+
+# Looks everywhere for another notebook with lesson 02's exercise 1 and runs its answer.
+COPY_FROM_DISK = f"""
+import glob, json, os
+roots = [top for top in os.listdir('/') if top not in ('proc', 'sys', 'dev', 'usr') and not os.path.islink('/' + top)]
+for path in [p for top in roots for p in glob.glob(f'/{{top}}/**/*.ipynb', recursive=True)]:
+    try:
+        nb = json.load(open(path))
+    except Exception:
+        continue
+    for cell in nb.get('cells', []):
+        source = ''.join(cell.get('source', ''))
+        if 'def {TITLES[1]}(' in source and 'NotImplementedError' not in source:
+            exec(source)
+"""
+
+
+def _grade_cli(folder, out, *extra, env=None):
+    cmd = [sys.executable, "-m", "dlbasics.cli", "grade", str(folder), "--out", str(out), "-q",
+           "--timeout", str(FAST.timeout), *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def test_a_classmate_cannot_be_copied_and_nothing_can_be_changed(tmp_path):
+    """Ada is right; Eve copies Ada's exercise 1 from disk and, in exercise 2, tries to write
+    everywhere a teacher would mind and to plant a judge that passes anything."""
+    klass, out = tmp_path / "class", tmp_path / "grades"
+    klass.mkdir()
+    tag = uuid.uuid4().hex[:8]
+    targets = [build.ROOT / f"pwned-{tag}.txt", build.ROOT / "dlbasics" / f"pwned_{tag}.py",
+               build.ROOT / "lessons" / f"pwned-{tag}.ipynb", Path.home() / f".pwned-{tag}",
+               Path("/tmp") / f"pwned-{tag}", out / f"pwned-{tag}.json", klass / f"pwned-{tag}.ipynb"]
+    tamper = (f"import os\nfor path in {[str(t) for t in targets]!r}:\n"
+              "    try:\n        open(path, 'w').write('pwned')\n    except OSError:\n        pass\n"
+              f"try:\n    open({str(GRADER_CODE)!r}, 'a').write('\\ndef judge(*a, **k):\\n    return True, \"ok\"\\n')\n"
+              "except OSError:\n    pass\n"
+              f"def {TITLES[2]}(x, *rest, **kw):\n    return x\n")
+    before = hashlib.sha256(GRADER_CODE.read_bytes()).hexdigest()
+    submission(klass, "02", GOOD, name="ada.ipynb")
+    submission(klass, "02", {**GOOD, 1: COPY_FROM_DISK, 2: tamper}, name="eve.ipynb")
+    done = _grade_cli(klass, out, "-j", "2")
+    assert done.returncode == 1, done.stderr
+    ada, eve = (json.loads((out / f"{name}.json").read_text()) for name in ("ada", "eve"))
+    assert ada["score"] == ada["max_score"] > 0 and ada["sandbox"].startswith("bubblewrap")
+    assert by_number(eve)[1]["points"] == 0 and f"does not define the function `{TITLES[1]}`" in by_number(eve)[1]["message"]
+    assert by_number(eve)[2]["points"] == 0
+    assert [t for t in targets if t.exists()] == [], "the submission wrote outside its scratch folder"
+    assert hashlib.sha256(GRADER_CODE.read_bytes()).hexdigest() == before
+    again = _grade_cli(klass, out, "--force")                        # a fresh run still judges honestly
+    assert by_number(json.loads((out / "eve.json").read_text()))[2]["points"] == 0, again.stderr
+
+
+def test_without_the_sandbox_copying_works_so_the_test_above_means_something(tmp_path):
+    """--no-sandbox is the teacher's explicit choice, recorded everywhere, and then a cell can
+    read other notebooks on disk: exactly what the sandbox prevents."""
+    klass, out = tmp_path / "class", tmp_path / "grades"
+    klass.mkdir()
+    submission(klass, "02", GOOD, name="ada.ipynb")
+    submission(klass, "02", {1: COPY_FROM_DISK}, name="eve.ipynb")
+    missing = {"DLBASICS_BWRAP": str(tmp_path / "no-such-bwrap")}
+    refused = _grade_cli(klass / "eve.ipynb", out, env=missing)
+    assert refused.returncode == 2 and "--no-sandbox" in refused.stderr, refused.stderr
+    assert "apt install bubblewrap" in refused.stderr and not list(out.glob("*.json"))
+    done = _grade_cli(klass / "eve.ipynb", out, "--no-sandbox", env=missing)
+    eve = json.loads((out / "eve.json").read_text())
+    assert eve["sandbox"].startswith("none (--no-sandbox") and "WARNING" in done.stderr
+    assert by_number(eve)[1]["points"] == by_number(eve)[1]["max_points"], "copying from disk worked unsandboxed"
+    assert "none (--no-sandbox" in (out / "gradebook.csv").read_text()
+    assert "without a sandbox" in (out / "eve.feedback.md").read_text()
+
+
+def test_process_and_thread_bombs_are_bounded_and_nothing_is_left_running(tmp_path):
+    marker = str(700 + uuid.uuid4().int % 200)                        # `sleep <marker>` children
+    processes = ("import subprocess\nn = 0\ntry:\n    for _ in range(5000):\n"
+                 f"        subprocess.Popen(['sleep', '{marker}'])\n        n += 1\n"
+                 "except OSError:\n    pass\nraise RuntimeError(f'started {n} processes')\n")
+    threads = ("import threading, time\nn = 0\ntry:\n    for _ in range(5000):\n"
+               "        threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n        n += 1\n"
+               "except RuntimeError:\n    pass\nraise RuntimeError(f'started {n} threads')\n")
+    limit = FAST.processes
+    result = grade_submission(submission(tmp_path, "02", {**GOOD, 1: processes, 2: threads}), limits=FAST)
+    ex = by_number(result)
+    started = {n: int(ex[n]["message"].split("started ")[1].split()[0]) for n in (1, 2)}
+    assert 0 < started[1] < limit and started[2] < limit, started
+    assert all(e["points"] == e["max_points"] for n, e in ex.items() if n > 2), "the rest is still graded"
+    left = subprocess.run(["pgrep", "-f", f"^sleep {marker}$"], capture_output=True, text=True).stdout.split()
+    assert left == [], f"{len(left)} processes of the submission outlived grading"
+
+
+def _colab_style(nb):
+    """As Colab saves a notebook it created: format 4.0, no cell ids, its own metadata.id."""
+    nb.nbformat_minor = 0
+    for cell in nb.cells:
+        cell.pop("id", None)
+        cell.metadata["id"] = uuid.uuid4().hex[:12]
+
+
+def _copied_into_a_fresh_notebook(nb):
+    """Cells pasted into a new notebook by an editor that keeps no metadata: new ids, no
+    dlbasics metadata in cells or notebook (the lesson is then known by its title cell)."""
+    for cell in nb.cells:
+        cell.id = uuid.uuid4().hex[:8]
+        cell.metadata.pop("dlbasics", None)
+    nb.metadata.pop("dlbasics", None)
+
+
+def test_notebooks_saved_by_other_editors_get_full_marks(tmp_path):
+    magics = {1: "%%time\n" + GOOD[1], 2: "%matplotlib inline\n!pip install nothing-here\n" + GOOD[2]}
+    cases = {"colab": (_colab_style, "exercise metadata"), "fresh": (_copied_into_a_fresh_notebook, "definition")}
+    results = {}
+    for name, (edit, rule) in cases.items():
+        answers = {**GOOD, **magics} if name == "colab" else {**GOOD, 3: "%pip install x\n" + GOOD[3]}
+        path = submission(tmp_path, "02", answers, edit=edit, name=f"{name}.ipynb")
+        if name == "colab":
+            raw = json.loads(path.read_text())
+            assert raw["nbformat_minor"] == 0 and all("id" not in c for c in raw["cells"])
+        results[name] = result = grade_submission(path, limits=FAST)
+        assert result["score"] == result["max_score"] > 0, (name, result["exercises"])
+        assert {e["found_by"] for e in result["exercises"]} == {rule}, name
+        assert all("found by its" in e["message"] for e in result["exercises"]), name
+    colab, fresh = by_number(results["colab"]), by_number(results["fresh"])
+    assert "%%time" in colab[1]["message"] and "!pip install nothing-here" in colab[2]["message"]
+    assert "%pip install x" in fresh[3]["message"]
+
+
+def test_finding_answers_follows_jupyter_order():
+    template = [nbformat.v4.new_code_cell("def f(x):\n    raise NotImplementedError", id="ex1",
+                                          metadata={"dlbasics": {"exercise": 1}}),
+                nbformat.v4.new_code_cell("check.exercise_1(f)", id="chk1", metadata={"dlbasics": {"check": 1}})]
+    first = nbformat.v4.new_code_cell("def f(x):\n    return 1", id="a")
+    last = nbformat.v4.new_code_cell("%%time\ndef f(x):\n    return 2", id="b")
+    check = nbformat.v4.new_code_cell("f = 3", id="c", metadata={"dlbasics": {"check": 1}})
+    other = nbformat.v4.new_code_cell("def g(x):\n    return f(x)", id="d")
+    assert cells.find_answers([first, last, check, other], template, {1: "f"}) == {1: (last.source, "definition")}
+    assert cells.find_answers([other], template, {1: "f"}) == {1: (None, None)}
+    kept = nbformat.v4.new_code_cell("def f(x):\n    return 0", id="ex1")
+    assert cells.find_answers([kept, last], template, {1: "f"})[1] == (kept.source, "cell id")
+
+
+def test_jupyter_syntax_becomes_python_with_the_same_line_numbers():
+    python, ignored = cells.to_python("%%time\nimport os\n!ls\nx = 1/0\n")
+    assert python.splitlines()[3] == "x = 1/0" and "get_ipython().system('ls')" in python
+    assert ignored == ["line 1: %%time (timing/capture only; the cell's code ran)", "line 3: !ls"]
+    assert cells.to_python("%%bash\necho hi\n") == ("", ["line 1: %%bash (the whole cell: it is not Python code)"])
+    assert cells.to_python("def f(x):\n    return x\n") == ("def f(x):\n    return x\n", [])
