@@ -34,7 +34,12 @@ class GDStep(Exercise):
         return cases
 
     def produce(self, fn, case):
-        got = fn(*case.args)
+        w, b, x, y, lr = case.args
+        w_in, x_in, y_in = np.array(w), np.array(x), np.array(y)
+        got = fn(w_in, b, x_in, y_in, lr)
+        if not (np.array_equal(w_in, w) and np.array_equal(x_in, x) and np.array_equal(y_in, y)):
+            raise CheckFailed("your function changed its input in place (e.g. `w -= ...`): return new arrays "
+                              "and leave the caller's w, x and y as they were.")
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise CheckFailed("expected the pair (new_w, new_b).")
         return np.asarray(got[0], "float64"), float(np.asarray(got[1], "float64").reshape(()))
@@ -65,13 +70,17 @@ class Minibatches(Exercise):
         n, batch_size = case.args
         x = np.arange(n * 2, dtype="float64").reshape(n, 2)     # row i is (2i, 2i+1): traceable
         y = np.arange(n, dtype="float64") * 10
+        x0, y0 = x.copy(), y.copy()
         epochs = []
-        for seed in (0, 1):
+        for seed in (0, 1, 0):          # seed 0 twice: the same generator state must give the same epoch
             batches = fn(x, y, batch_size, np.random.default_rng(seed))
             try:
                 batches = list(batches)
             except TypeError:
                 raise CheckFailed("expected an iterable (a list, or a generator with `yield`) of (x_batch, y_batch) pairs.") from None
+            if not (np.array_equal(x, x0) and np.array_equal(y, y0)):
+                raise CheckFailed("your function changed x or y in place (e.g. shuffled them): the caller's data "
+                                  "must stay as it was; index with a permutation instead.")
             epoch = []
             for item in batches:
                 if not isinstance(item, (tuple, list)) or len(item) != 2:
@@ -99,6 +108,10 @@ class Minibatches(Exercise):
             orders.append(order)
         if n > 3 and (np.array_equal(orders[0], np.arange(n)) or np.array_equal(orders[0], orders[1])):
             return "the examples are not shuffled by `rng` (same order every time, or no shuffling at all)."
+        if len(orders) > 2 and not np.array_equal(orders[0], orders[2]):
+            return ("two calls with np.random.default_rng(0) gave different orders: shuffle with the generator "
+                    "`rng` you are given (rng.permutation), not with np.random or a new generator, so that a "
+                    "seed reproduces the run.")
         return None
 
     def reference(self, x, y, batch_size, rng):
@@ -109,54 +122,76 @@ class Minibatches(Exercise):
             yield x[idx], y[idx]
 
 
-class MomentumStep(Exercise):
-    number, title = 3, "momentum_step"
-    hint = ("Keras's SGD with momentum: velocity = momentum * velocity - lr * grad; then "
-            "w = w + velocity. Return both.")
-    rtol, atol = 1e-5, 1e-6        # Keras keeps the learning rate and momentum in float32
+class AdamStep(Exercise):
+    number, title = 3, "adam_step"
+    hint = ("m and v are running averages of grad and grad**2 (no bias correction stored in them); the step "
+            "is w - alpha_t * m / (sqrt(v) + epsilon) with alpha_t chosen so that, for epsilon = 0, it equals "
+            "lr * m_hat / sqrt(v_hat). t counts from 1.")
+    # On the displacement w - w0. Keras keeps lr in float32 and, on TensorFlow, rounds the betas to float32
+    # inside the bias correction (tf.cast of a Python float): up to ~1e-5 relative for beta_2 = 0.999.
+    rtol, atol = 5e-5, 1e-12
 
     def cases(self, rng=None):
         r = np.random.default_rng(8)
+        default = {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+        def away_from_zero(size):     # |g| >= 0.5: here where epsilon sits changes the step by < 1e-5
+            g = r.normal(size=size)
+            return np.sign(g) * (0.5 + np.abs(g))
+
+        eps_hint = ("For gradients near epsilon, adding epsilon to sqrt(v_hat) and to sqrt(v) give very different "
+                    "steps. Compare one step of yours with keras.optimizers.Adam on a gradient of 1e-8.")
         cases = [
-            Case("5 steps, momentum 0.9", (r.normal(size=3), r.normal(size=(5, 3)), 0.1, 0.9)),
-            Case("momentum 0 is plain gradient descent", (r.normal(size=2), r.normal(size=(3, 2)), 0.05, 0.0)),
-            Case("10 steps with a constant gradient", (np.zeros(1), np.ones((10, 1)), 0.01, 0.5),
-                 hint="The velocity carries over from step to step: keep it and feed it back in."),
-            Case("a matrix of weights", (r.normal(size=(2, 3)), r.normal(size=(4, 2, 3)), 0.2, 0.8)),
+            Case("the first step alone", (r.normal(size=4), away_from_zero((1, 4)), 0.1), dict(default),
+                 hint="At step 1, m and v hold only 10% and 0.1% of the gradient: the bias correction matters most here."),
+            Case("5 steps, default betas", (r.normal(size=3), away_from_zero((5, 3)), 0.01), dict(default)),
+            Case("tiny gradients (about 1e-8): where epsilon sits matters", (r.normal(size=3), 1e-8 * r.normal(size=(6, 3)), 0.01),
+                 dict(default), hint=eps_hint),
+            Case("beta_1=0.5, beta_2=0.9, epsilon=1e-3", (r.normal(size=2), r.normal(size=(8, 2)), 0.05),
+                 {"beta_1": 0.5, "beta_2": 0.9, "epsilon": 1e-3}, hint="Use the betas and epsilon you are given. " + eps_hint),
+            Case("20 steps with a constant gradient, a matrix of weights", (r.normal(size=(2, 3)), np.ones((20, 2, 3)), 0.001),
+                 dict(default), hint="The step number t goes 1, 2, 3, ...: use it in both bias corrections."),
         ]
         if rng is not None:
-            for i in range(4):
+            for i in range(5):
                 shape = tuple(int(v) for v in rng.integers(1, 4, size=int(rng.integers(1, 3))))
-                steps = int(rng.integers(1, 12))
-                lr, momentum = (float(np.float32(v)) for v in (rng.uniform(0.001, 0.5), rng.uniform(0, 0.99)))
-                cases.append(Case(f"random run #{i}", (rng.normal(size=shape), rng.normal(size=(steps,) + shape), lr, momentum)))
+                steps = int(rng.integers(1, 15))
+                scale = [1.0, 1e-7, 10.0][i % 3]
+                kwargs = {"beta_1": float(np.float32(rng.uniform(0.5, 0.95))),       # float32-exact: see rtol
+                          "beta_2": float(np.float32(rng.uniform(0.9, 0.9999))),
+                          "epsilon": [1e-7, 1e-4][i % 2]}
+                lr = float(np.float32(rng.uniform(0.001, 0.3)))
+                cases.append(Case(f"random run #{i}", (rng.normal(size=shape), scale * rng.normal(size=(steps,) + shape), lr),
+                                  kwargs))
         return cases
 
     def produce(self, fn, case):
-        w0, grads, lr, momentum = case.args
-        w, velocity = np.array(w0, dtype="float64"), np.zeros_like(w0, dtype="float64")
-        for g in grads:                                    # the learner's step, applied repeatedly
-            out = fn(w.copy(), velocity.copy(), g, lr, momentum)
-            if not isinstance(out, (tuple, list)) or len(out) != 2:
-                raise CheckFailed("expected the pair (new_w, new_velocity).")
-            w, velocity = np.asarray(out[0], "float64"), np.asarray(out[1], "float64")
-        return w
+        w0, grads, lr = case.args
+        w = np.array(w0, dtype="float64")
+        m, v = np.zeros_like(w), np.zeros_like(w)
+        for t, g in enumerate(grads, start=1):            # the learner's step, applied repeatedly
+            out = fn(w.copy(), g.copy(), m.copy(), v.copy(), t, lr, **case.kwargs)
+            if not isinstance(out, (tuple, list)) or len(out) != 3:
+                raise CheckFailed("expected the triple (new_w, new_m, new_v).")
+            w, m, v = (np.asarray(o, "float64") for o in out)
+            if w.shape != np.shape(w0):
+                raise CheckFailed(f"new_w has shape {w.shape}, but the weights have shape {np.shape(w0)}.")
+        return w - w0                                      # how far the weights moved
 
-    def reference(self, w0, grads, lr, momentum):
-        """The weights after Keras's own SGD(momentum) applied the same gradients."""
+    def reference(self, w0, grads, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        """How far Keras's own Adam moves the weights, given the same gradients."""
         import keras
         import tensorflow as tf
 
         var = tf.Variable(np.array(w0, dtype="float64"))
-        opt = keras.optimizers.SGD(learning_rate=lr, momentum=momentum)
+        opt = keras.optimizers.Adam(learning_rate=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
         for g in grads:
             opt.apply_gradients([(tf.constant(g, dtype="float64"), var)])
-        return var.numpy()
+        return var.numpy() - np.asarray(w0, "float64")
 
     def judge(self, got, case):
-        return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol,
-                              what=f"the weights after {len(case.args[1])} steps")
+        return compare_arrays(got, self.reference(*case.args, **case.kwargs), self.rtol, self.atol,
+                              what=f"how far the weights moved in {len(case.args[1])} step(s)")
 
 
-EXERCISES = [GDStep(), Minibatches(), MomentumStep()]
+EXERCISES = [GDStep(), Minibatches(), AdamStep()]
 globals().update(exercises(*EXERCISES))
