@@ -1,7 +1,7 @@
 """Checks for lesson 01, neural networks and deep neural networks."""
 import numpy as np
 
-from .core import Case, Exercise, as_whole_number, exercises
+from .core import Case, CheckFailed, Exercise, as_array, as_whole_number, exercises
 
 
 def _sigmoid(z):
@@ -97,5 +97,70 @@ class CountParams(Exercise):
         return None
 
 
-EXERCISES = [Neuron(), DenseForward(), CountParams()]
+CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+class XorWeights(Exercise):
+    number, title = 4, "xor_weights"
+    hint = ("Look at relu(x1 + x2 - c) at the four corners for a few thresholds c: one unit can say "
+            "'at least one input is on', another 'both are on'. The output layer then combines the "
+            "two with one positive and one negative weight.")
+    atol = 1e-3
+
+    def cases(self, rng=None):
+        # Nothing to randomize: the answer is a design, judged at the four corners.
+        return [Case("the four corners (0,0), (0,1), (1,0), (1,1)")]
+
+    def produce(self, fn, case):
+        got = fn()
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return`?")
+        if not isinstance(got, (tuple, list)) or len(got) != 4:
+            raise CheckFailed("return four arrays, (kernel1, bias1, kernel2, bias2), in that order.")
+        k1, b1, k2, b2 = (as_array(a, "each of the four weights") for a in got)
+        if k1.ndim != 2 or k1.shape[0] != 2:
+            raise CheckFailed(f"kernel1 has shape {k1.shape}; it needs shape (2, hidden units): one row per input.")
+        h = k1.shape[1]
+        if b1.shape != (h,):
+            raise CheckFailed(f"bias1 has shape {b1.shape}; it needs one entry per hidden unit, shape ({h},).")
+        if k2.shape != (h, 1):
+            raise CheckFailed(f"kernel2 has shape {k2.shape}; it needs shape ({h}, 1): one row per hidden unit, one output.")
+        if b2.reshape(-1).shape != (1,):
+            raise CheckFailed(f"bias2 has shape {b2.shape}; the one output unit has one bias, shape (1,).")
+        return [k1.tolist(), b1.tolist(), k2.tolist(), b2.reshape(-1).tolist()]
+
+    def reference(self):
+        """The course's XOR network: two ReLU units, 'any input on' and 'both on'."""
+        return (np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]),
+                np.array([[1.0], [-2.0]]), np.array([0.0]))
+
+    @staticmethod
+    def network(weights, x):
+        """relu(x @ kernel1 + bias1) @ kernel2 + bias2, computed by Keras layers holding the weights."""
+        import keras
+
+        k1, b1, k2, b2 = (np.asarray(w, "float64") for w in weights)
+        hidden = keras.layers.Dense(k1.shape[1], activation="relu", dtype="float64")
+        out = keras.layers.Dense(1, dtype="float64")
+        hidden.build((None, 2))
+        out.build((None, k1.shape[1]))
+        hidden.set_weights([k1, b1])
+        out.set_weights([k2, b2])
+        return keras.ops.convert_to_numpy(out(hidden(np.asarray(x, "float64"))))[:, 0]
+
+    def judge(self, got, case):
+        y = self.network(got, CORNERS)
+        if not np.isfinite(y).all():
+            return "the network's output is nan or inf at some corner."
+        wrong = ~np.isclose(y, XOR, atol=self.atol, rtol=0)
+        if wrong.any():
+            corners = ", ".join(f"({int(a)},{int(b)}) is too {'high' if y[i] > XOR[i] else 'low'}"
+                                for i, (a, b) in enumerate(CORNERS) if wrong[i])
+            return (f"the output must be XOR exactly (within {self.atol}) at every corner; at {int(wrong.sum())} "
+                    f"of 4 corners it is not: {corners}.")
+        return None
+
+
+EXERCISES = [Neuron(), DenseForward(), CountParams(), XorWeights()]
 globals().update(exercises(*EXERCISES))

@@ -1,96 +1,117 @@
-"""Checks for lesson 02, activation functions."""
+"""Checks for lesson 02, activation functions.
+
+The three exercises are about numerical stability, so learner code runs with NumPy's overflow
+and invalid-operation errors turned into exceptions (`fp_errors`): an `exp(1000)` computed on
+the way fails the check even when the final value rounds to the right answer."""
 import warnings
 
 import numpy as np
 
 from .core import Case, Exercise, exercises
 
+STRICT = {"over": "raise", "invalid": "raise"}
+WHERE_TRAP = ("np.where(cond, a, b) computes BOTH a and b for every element before choosing; "
+              "an exp that overflows in the branch you do not keep still overflows.")
 
-def _keras_activation(name, x, **kw):
+
+def _keras(fn, x, **kw):
     import keras
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Keras warns about softmax over a size-1 axis: valid here
-        return keras.ops.convert_to_numpy(getattr(keras.activations, name)(np.asarray(x, "float64"), **kw))
+        return keras.ops.convert_to_numpy(fn(keras)(np.asarray(x, "float64"), **kw))
 
 
-def _elementwise_cases(rng):
+def _elementwise_cases(rng, what):
     cases = [
         Case("zeros", (np.zeros(5),)),
         Case("small values from -3 to 3", (np.linspace(-3, 3, 13),)),
         Case("a batch (matrix) of values", (np.arange(-6, 6, dtype="float64").reshape(3, 4) / 2,)),
-        Case("large positive values (up to 1000)", (np.array([20.0, 100.0, 1000.0]),),
-             hint="For large x, exp(x) overflows; rewrite the formula so you only ever take exp of a negative number."),
-        Case("large negative values (down to -1000)", (np.array([-20.0, -100.0, -1000.0]),),
-             hint="For very negative x, exp(-x) overflows; use a form that only takes exp of a negative number."),
-        Case("float32 input", (np.linspace(-100, 100, 9, dtype="float32"),),
-             hint="float32 overflows already at exp(89)."),
+        Case("large positive values (20, 100, 1000)", (np.array([20.0, 100.0, 1000.0]),),
+             hint=f"For large x, exp(x) overflows: write {what} so that you only ever take exp of a "
+                  "number <= 0, such as exp(-|x|). " + WHERE_TRAP),
+        Case("large negative values (-20, -100, -1000)", (np.array([-20.0, -100.0, -1000.0]),),
+             hint=f"For very negative x, exp(-x) overflows: write {what} so that you only ever take exp "
+                  "of a number <= 0, such as exp(-|x|). " + WHERE_TRAP),
+        Case("both signs in one array (-800 ... 800)", (np.linspace(-800, 800, 9),), hint=WHERE_TRAP),
         Case("a single number", (np.float64(0.5),)),
     ]
     if rng is not None:
         cases += [Case(f"random values #{i}", (rng.normal(0, 10 ** rng.uniform(0, 3), rng.integers(1, 50)),))
-                  for i in range(5)]
+                  for i in range(4)]
+        cases.append(Case("random values #4", (rng.uniform(-1000, 1000, 40),), hint=WHERE_TRAP))
     return cases
 
 
 class Sigmoid(Exercise):
     number, title = 1, "sigmoid"
-    hint = "sigmoid(x) = 1 / (1 + exp(-x)) equals exp(x) / (1 + exp(x)); each form is safe for one sign of x."
+    fp_errors = STRICT
+    hint = ("sigmoid(x) = 1 / (1 + exp(-x)) equals exp(x) / (1 + exp(x)); each form is safe for one "
+            "sign of x. With e = exp(-|x|), both can be written with e.")
 
     def cases(self, rng=None):
-        return _elementwise_cases(rng)
+        return _elementwise_cases(rng, "the sigmoid")
 
     def reference(self, x):
-        return _keras_activation("sigmoid", x)
+        return _keras(lambda k: k.activations.sigmoid, x)
 
 
 class Softmax(Exercise):
     number, title = 2, "softmax"
-    hint = ("softmax is unchanged when you subtract the same number from every logit of a row; "
-            "subtracting each row's maximum keeps exp() in range.")
+    fp_errors = STRICT
+    hint = ("softmax is unchanged when you subtract the same number from every logit of a slice; "
+            "subtracting each slice's own maximum makes every exponent <= 0.")
 
     def cases(self, rng=None):
         cases = [
             Case("one vector of 3 logits", (np.array([1.0, 2.0, 3.0]),)),
             Case("all zeros (a uniform distribution)", (np.zeros(4),)),
-            Case("a batch of 3 rows, softmax over the last axis", (np.array([[1.0, 2, 3], [0, 0, 0], [-1, 5, 2]]),)),
+            Case("a batch of 3 rows, softmax over the last axis", (np.array([[1.0, 2, 3], [0, 0, 0], [-1, 5, 2]]),),
+                 hint="Reduce along `axis` with keepdims=True, so the result broadcasts back over each row."),
             Case("large logits (1000, 1001, 1002)", (np.array([1000.0, 1001.0, 1002.0]),)),
             Case("rows on very different scales", (np.array([[1000.0, 1001.0], [0.0, 1.0]]),),
                  hint="Subtract each row's own maximum (keepdims=True), not one maximum for the whole array."),
+            Case("a row spread from -1000 to 1000", (np.array([[-1000.0, 0.0, 1000.0], [1.0, 2.0, 3.0]]),),
+                 hint="Only the maximum makes every exponent <= 0: shifting by the minimum or the mean still "
+                      "leaves exp of a large positive number."),
             Case("axis=0 (columns sum to one)", (np.array([[1.0, 2.0], [3.0, 5.0], [0.0, -1.0]]),), {"axis": 0},
                  hint="Use the `axis` argument for both the maximum and the sum."),
             Case("float32 logits", (np.array([[10.0, 20.0, 90.0]], dtype="float32"),)),
         ]
         if rng is not None:
             for i in range(5):
-                shape = tuple(rng.integers(1, 6, size=rng.integers(1, 4)))
+                shape = tuple(int(s) for s in rng.integers(1, 6, size=rng.integers(1, 4)))
                 axis = int(rng.integers(-len(shape), len(shape)))
                 cases.append(Case(f"random logits #{i}", (rng.normal(0, 50, shape),), {"axis": axis}))
+            cases.append(Case("random logits #5 (spread over +-1000)", (rng.uniform(-1000, 1000, (4, 6)),),
+                              hint="Only the maximum makes every exponent <= 0."))
         return cases
 
     def reference(self, x, axis=-1):
-        return _keras_activation("softmax", x, axis=axis)
+        return _keras(lambda k: k.activations.softmax, x, axis=axis)
 
 
-class Swish(Exercise):
-    number, title = 3, "swish"
-    hint = "swish(x, beta) = x * sigmoid(beta * x); compute the sigmoid part in a numerically stable way."
+class LogSigmoid(Exercise):
+    number, title = 3, "log_sigmoid"
+    fp_errors = STRICT
+    hint = ("Write log(sigmoid(x)) for x >= 0 and for x < 0 separately, simplify each with the log, then "
+            "combine the two with np.minimum(x, 0) and exp(-|x|); np.log1p(t) computes log(1 + t).")
 
     def cases(self, rng=None):
-        cases = [Case(c.label + ", beta=1", c.args, {}, c.hint) for c in _elementwise_cases(None)]
-        cases += [
-            Case("beta=2", (np.linspace(-3, 3, 7),), {"beta": 2.0}, hint="The slope parameter beta scales x inside the sigmoid only."),
-            Case("beta=0.5 with large values", (np.array([-500.0, -1.0, 0.0, 1.0, 500.0]),), {"beta": 0.5}),
-        ]
+        cases = _elementwise_cases(None, "log-sigmoid")
+        cases[4] = Case(cases[4].label, cases[4].args,
+                        hint="sigmoid(-1000) rounds to 0 in float64 and log(0) = -inf, although log(sigmoid(x)) is an "
+                             "ordinary negative number there: take the log of the formula, simplify, then compute.")
+        cases.insert(5, Case("moderately negative values (-30, -50, -700)", (np.array([-30.0, -50.0, -700.0]),)))
         if rng is not None:
-            cases += [Case(f"random values #{i}", (rng.normal(0, 20, 30),), {"beta": float(rng.uniform(0.1, 3))})
-                      for i in range(5)]
+            cases += [Case(f"random values #{i}", (rng.normal(0, 10 ** rng.uniform(0, 3), rng.integers(1, 50)),))
+                      for i in range(4)]
+            cases.append(Case("random values #4", (rng.uniform(-1000, 1000, 40),)))
         return cases
 
-    def reference(self, x, beta=1.0):
-        x = np.asarray(x, "float64")
-        return x * _keras_activation("sigmoid", beta * x)
+    def reference(self, x):
+        return _keras(lambda k: k.ops.log_sigmoid, x)
 
 
-EXERCISES = [Sigmoid(), Softmax(), Swish()]
+EXERCISES = [Sigmoid(), Softmax(), LogSigmoid()]
 globals().update(exercises(*EXERCISES))

@@ -7,8 +7,9 @@ WRONG, wrong = registry()
 
 
 @wrong(1)
-def sigmoid_sign_error(x):
-    return 1 / (1 + np.exp(np.asarray(x, float)))
+def sigmoid_textbook(x):
+    # right values (1/(1+inf) = 0), but exp(1000) overflows on the way: the check raises on it
+    return 1 / (1 + np.exp(-np.asarray(x, float)))
 
 
 @wrong(1)
@@ -18,8 +19,25 @@ def sigmoid_exp_over_one_plus_exp(x):
 
 
 @wrong(1)
+def sigmoid_where_both_branches(x):
+    x = np.asarray(x, float)
+    return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+
+
+@wrong(1)
+def sigmoid_sign_error(x):
+    e = np.exp(-np.abs(np.asarray(x, float)))
+    return np.where(np.asarray(x) >= 0, e / (1 + e), 1 / (1 + e))
+
+
+@wrong(1)
 def sigmoid_clipped_too_hard(x):
     return 1 / (1 + np.exp(-np.clip(np.asarray(x, float), -10, 10)))  # "stable", but wrong beyond |x| > 10
+
+
+@wrong(1)
+def sigmoid_tanh_form_wrong_scale(x):
+    return 0.5 * (1 + np.tanh(np.asarray(x, float)))                    # tanh(x/2), not tanh(x)
 
 
 @wrong(2)
@@ -36,10 +54,31 @@ def softmax_global_max(x, axis=-1):
 
 
 @wrong(2)
+def softmax_min_shift(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.min(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@wrong(2)
+def softmax_mean_shift(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.mean(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@wrong(2)
 def softmax_ignores_axis(x, axis=-1):
     x = np.asarray(x, float)
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
+
+
+@wrong(2)
+def softmax_max_over_other_axis(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.max(axis=0))                                         # column maxima, not the slice's own
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 @wrong(2)
@@ -49,20 +88,54 @@ def softmax_sums_whole_array(x, axis=-1):
     return e / e.sum()
 
 
-@wrong(3)
-def swish_ignores_beta(x, beta=1.0):
-    x = np.asarray(x, float)
-    return x / (1 + np.exp(-np.clip(x, -500, 500)))
+@wrong(2)
+def softmax_clipped_logits(x, axis=-1):
+    e = np.exp(np.clip(np.asarray(x, float), -500, 500))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 @wrong(3)
-def swish_beta_outside(x, beta=1.0):
-    x = np.asarray(x, float)
-    return beta * x / (1 + np.exp(-np.clip(x, -500, 500)))
+def log_sigmoid_naive(x):
+    return np.log(1 / (1 + np.exp(-np.asarray(x, float))))
 
 
 @wrong(3)
-def swish_naive_nan(x, beta=1.0):
+def log_sigmoid_of_stable_sigmoid(x):
     x = np.asarray(x, float)
-    e = np.exp(beta * x)
-    return x * e / (1 + e)
+    e = np.exp(-np.abs(x))
+    return np.log(np.where(x >= 0, 1 / (1 + e), e / (1 + e)))           # sigmoid(-1000) = 0, log(0) = -inf
+
+
+@wrong(3)
+def log_sigmoid_epsilon(x):
+    x = np.asarray(x, float)
+    e = np.exp(-np.abs(x))
+    return np.log(np.where(x >= 0, 1 / (1 + e), e / (1 + e)) + 1e-12)   # no -inf, but wrong below -27
+
+
+@wrong(3)
+def log_sigmoid_minus_log1p_exp(x):
+    return -np.log1p(np.exp(-np.asarray(x, float)))                      # exact, but exp(1000) for x = -1000
+
+
+@wrong(3)
+def log_sigmoid_where_both_branches(x):
+    x = np.asarray(x, float)
+    return np.where(x >= 0, -np.log1p(np.exp(-x)), x - np.log1p(np.exp(x)))
+
+
+@wrong(3)
+def log_sigmoid_forgets_min_term(x):
+    return -np.log1p(np.exp(-np.abs(np.asarray(x, float))))
+
+
+@wrong(3)
+def log_sigmoid_max_instead_of_min(x):
+    x = np.asarray(x, float)
+    return np.maximum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+@wrong(3)
+def log_sigmoid_is_softplus(x):
+    x = np.asarray(x, float)
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))               # softplus(x) = -log_sigmoid(-x)
