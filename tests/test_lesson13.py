@@ -60,7 +60,7 @@ def test_alternative_implementations_pass():
         l13.exercise_3(fn)
     for seed in range(3):   # the grader's randomized cases too
         rng = np.random.default_rng(seed)
-        ex1, ex2, ex3 = lesson("13").EXERCISES
+        ex1, ex2, ex3 = lesson("13").EXERCISES[:3]
         ex1.check(accuracy_from_confusion_matrix, cases=ex1.cases(rng), quiet=True)
         ex2.check(soft_assignment_tf, cases=ex2.cases(rng), quiet=True)
         ex3.check(target_distribution_einsum, cases=ex3.cases(rng), quiet=True)
@@ -97,3 +97,37 @@ def test_reference_soft_assignment_is_the_dec_formula():
 def test_bad_results_are_explained(number, bad, message):
     with pytest.raises(CheckFailed, match=message):
         lesson("13").EXERCISES[number - 1].check(bad)
+
+
+def test_alternative_dec_rounds_pass():
+    """Exercise 4 accepts other correct ways to write one DEC round: calling the model directly,
+    keras.ops for the target, an explicit GradientTape pass over the batches (no shuffling)."""
+    import keras
+    import tensorflow as tf
+
+    ex4 = lesson("13").EXERCISES[3]
+
+    def round_with_model_call(model, x, labels):
+        q = keras.ops.convert_to_numpy(model(x))
+        weight = keras.ops.square(q) / keras.ops.sum(q, axis=0)
+        p = keras.ops.convert_to_numpy(weight / keras.ops.sum(weight, axis=1, keepdims=True))
+        model.fit(x, p, batch_size=256, epochs=1, verbose=0, shuffle=False)
+        q_new = keras.ops.convert_to_numpy(model(x))
+        return p, q_new, np.mean(q_new.argmax(-1) != labels)          # a NumPy float
+
+    def round_with_gradient_tape(model, x, labels):
+        q = model.predict(x, verbose=0).astype("float64")
+        p = q ** 2 / q.sum(0)
+        p = (p / p.sum(1, keepdims=True)).astype("float32")
+        kl = keras.losses.KLDivergence()
+        for start in range(0, len(x), 256):
+            with tf.GradientTape() as tape:
+                loss = kl(p[start:start + 256], model(x[start:start + 256], training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            model.optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        q_new = model.predict(x, verbose=0)
+        return list(p), q_new, float((q_new.argmax(1) != labels).sum() / len(x))
+
+    for fn in (round_with_model_call, round_with_gradient_tape):
+        ex4.check(fn, quiet=True)
+    ex4.check(round_with_model_call, cases=ex4.cases(np.random.default_rng(5))[2:], quiet=True)

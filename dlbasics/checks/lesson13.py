@@ -6,7 +6,7 @@ and its unsupervised clustering accuracy (best one-to-one mapping of clusters to
 """
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, compare_arrays, exercises
+from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
 
 
 def _as_number(got, what):
@@ -214,5 +214,135 @@ class TargetDistribution(Exercise):
         return compare_arrays(got, want, self.rtol, self.atol, what="p")
 
 
-EXERCISES = [ClusterAccuracy(), SoftAssignment(), TargetDistribution()]
+# ---- Exercise 4: one round of DEC --------------------------------------------------------
+def _target(q):
+    weight = q ** 2 / q.sum(axis=0)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+def _kl(p, q):
+    """Mean over the points of KL(p_i || q_i), as Keras's KLDivergence loss averages it."""
+    p, q = np.clip(p, 1e-12, 1), np.clip(q, 1e-12, 1)
+    return float(np.mean(np.sum(p * np.log(p / q), axis=1)))
+
+
+def _tiny_dec(seed, n, d, k, code=3, lr=0.2):
+    """A small DEC model on Gaussian blobs: a linear encoder (d -> code), a soft-assignment layer
+    with k centers started at k of the codes, compiled with SGD and the KL divergence."""
+    import keras
+
+    r = np.random.default_rng(seed)
+    blob_centers = r.normal(0, 2.0, (k, d))
+    x = (blob_centers[r.integers(0, k, n)] + r.normal(0, 1.0, (n, d))).astype("float32")
+
+    class SoftAssignment(keras.layers.Layer):
+        def build(self, input_shape):
+            self.centers = self.add_weight(shape=(k, input_shape[-1]), initializer="zeros", name="centers")
+
+        def call(self, z):
+            squared = keras.ops.sum((keras.ops.expand_dims(z, 1) - self.centers) ** 2, axis=-1)
+            kernel = 1.0 / (1.0 + squared)
+            return kernel / keras.ops.sum(kernel, axis=1, keepdims=True)
+
+    encoder = keras.layers.Dense(code, name="encoder")
+    model = keras.Sequential([keras.Input((d,)), encoder, SoftAssignment(name="clusters")], name="tiny_dec")
+    w = r.normal(0, 0.5, (d, code)).astype("float32")
+    encoder.set_weights([w, np.zeros(code, "float32")])
+    model.get_layer("clusters").set_weights([(x @ w)[r.choice(n, k, replace=False)]])
+    model.compile(keras.optimizers.SGD(lr, momentum=0.9), keras.losses.KLDivergence())
+    return model, x
+
+
+class DecRound(Exercise):
+    number, title = 4, "dec_round"
+    hint = ("In this order: q = the model's output for all of x; p = the target distribution of q (exercise "
+            "3's formula), computed once; model.fit(x, p, batch_size=256, epochs=1, verbose=0) with p held "
+            "fixed; then the new q from the model, and the share of points whose argmax cluster differs "
+            "from `labels`. Return (p, new_q, changed).")
+    batch_size = 256
+
+    def cases(self, rng=None):
+        cases = [
+            Case("1,024 points in 6-D, 3 clusters", (0, 1024, 6, 3)),
+            Case("600 points in 8-D, 4 clusters", (2, 600, 8, 4)),
+        ]
+        if rng is not None:
+            seed = int(rng.integers(3, 10_000))
+            cases.append(Case(f"random blobs #{seed}", (seed, int(rng.integers(500, 1100)), int(rng.integers(4, 9)),
+                                                       int(rng.integers(2, 5)))))
+        return cases
+
+    def produce(self, fn, case):
+        import logging
+
+        tf_logger = logging.getLogger("tensorflow")
+        level = tf_logger.level
+        tf_logger.setLevel(logging.ERROR)       # each case is a new model: no notes about retracing
+        try:
+            return self._produce(fn, case)
+        finally:
+            tf_logger.setLevel(level)
+
+    def _produce(self, fn, case):
+        import keras
+
+        model, x = _tiny_dec(*case.args)
+        q_before = keras.ops.convert_to_numpy(model(x)).astype("float64")
+        labels = q_before.argmax(axis=1)
+        weights_before = [w.copy() for w in model.get_weights()]
+        got = fn(model, x.copy(), labels.copy())
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return p, q, changed`?")
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            raise CheckFailed("expected three results: `return p, q, changed`.")
+        p, q = as_array(got[0], "your function"), as_array(got[1], "your function")
+        changed = _as_number(got[2], "the share of points that changed cluster")
+        q_after = keras.ops.convert_to_numpy(model(x)).astype("float64")
+        moved = any(not np.allclose(a, b) for a, b in zip(weights_before, model.get_weights()))
+        return {"p": p, "q": q, "changed": changed, "q_before": q_before, "q_after": q_after,
+                "labels": labels, "steps": int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
+                "moved": bool(moved), "n": len(x)}
+
+    def reference(self, model, x, labels):
+        """One DEC round: target p from the current q (held fixed), one pass of fit, new q and changes."""
+        q = np.asarray(model.predict(x, batch_size=1000, verbose=0), dtype="float64")
+        p = _target(q)
+        model.fit(x, p, batch_size=self.batch_size, epochs=1, verbose=0)
+        q_new = np.asarray(model.predict(x, batch_size=1000, verbose=0), dtype="float64")
+        return p, q_new, float(np.mean(q_new.argmax(axis=1) != np.asarray(labels)))
+
+    def judge(self, got, case):
+        p, q, q_before, q_after = got["p"], got["q"], got["q_before"], got["q_after"]
+        want_p = _target(q_before)
+        if p.shape != want_p.shape:
+            return f"p has shape {p.shape}, but it should have the shape of q, {want_p.shape}."
+        if not np.allclose(p, want_p, rtol=1e-4, atol=1e-6):
+            if np.allclose(p, q_before, rtol=1e-4, atol=1e-6):
+                return "p equals q: the target must be the sharpened q (exercise 3's formula), not q itself."
+            if np.allclose(p, _target(q_after), rtol=1e-4, atol=1e-5):
+                return ("p was computed from the q after training: compute the target once, from the q "
+                        "before the pass, and train on that.")
+            return ("p is not the target distribution of the model's q before the pass (computed once, for "
+                    "all points, with exercise 3's formula).")
+        if not got["moved"] or got["steps"] == 0:
+            return "the model's weights did not change: train it with model.fit(x, p, ...)."
+        steps = -(-got["n"] // self.batch_size)
+        if got["steps"] != steps:
+            return (f"the optimizer took {got['steps']} steps; one pass over the {got['n']} points with "
+                    f"batch_size={self.batch_size} takes {steps}: fit for one epoch.")
+        if q.shape != q_after.shape or not np.allclose(q, q_after, rtol=1e-4, atol=1e-5):
+            if q.shape == q_before.shape and np.allclose(q, q_before, rtol=1e-4, atol=1e-5):
+                return "the q you returned is the one from before training: compute it again after fit."
+            return "the q you returned is not the model's output for x after the pass."
+        if _kl(want_p, q_after) > 0.95 * _kl(want_p, q_before):
+            return ("KL(P||Q) with the fixed target p hardly fell during the pass: train the model towards p "
+                    "(model.fit(x, p, ...)), not towards q or the hard labels.")
+        want_changed = float(np.mean(q_after.argmax(axis=1) != got["labels"]))
+        if abs(got["changed"] - want_changed) > 1e-9:
+            return ("`changed` is wrong: the share (0..1) of points whose argmax cluster after the pass "
+                    "differs from `labels`.")
+        return None
+
+
+EXERCISES = [ClusterAccuracy(), SoftAssignment(), TargetDistribution(), DecRound()]
 globals().update(exercises(*EXERCISES))

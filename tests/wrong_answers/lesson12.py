@@ -216,3 +216,22 @@ def attention_returns_the_scores(query, keys, v, mask=None):
         scores = np.where(mask[:, None, :], scores, -1e9)
     weights = _softmax_last(scores)
     return weights @ keys, scores                           # the scores before the softmax
+
+
+@wrong(1)
+def vocabulary_counts_texts_not_occurrences(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in set(_standardize(text)))   # document frequency
+    vocab = ["", "[UNK]"] + sorted(counts, key=lambda t: (counts[t], t), reverse=True)
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(2)
+def cosine_divides_by_the_whole_matrix_norm(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    return (a / max(np.linalg.norm(a), 1e-12)) @ (b / max(np.linalg.norm(b), 1e-12)).T
+
+
+@wrong(3)
+def sample_makes_a_new_generator_each_call(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64") / temperature)
+    return int(np.random.default_rng(0).choice(len(p), p=p))   # the same draw every time

@@ -112,3 +112,85 @@ def target_frequency_from_row_sums(q):
     q = np.asarray(q, float)
     weight = q ** 2 / q.sum(axis=1, keepdims=True)
     return weight / weight.sum(axis=1, keepdims=True)
+
+
+def _dec_target(q):
+    weight = q ** 2 / q.sum(axis=0)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+@wrong(4)
+def dec_round_trains_on_q_itself(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    model.fit(x, q, batch_size=256, epochs=1, verbose=0)    # the target is q: nothing to learn
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return q, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_returns_the_old_q(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
+    return p, q, float(np.mean(q.argmax(1) != labels))       # q from before the pass
+
+
+@wrong(4)
+def dec_round_target_from_the_new_q(model, x, labels):
+    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return _dec_target(q_new), q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_several_epochs(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    model.fit(x, p, batch_size=256, epochs=5, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_changed_as_a_count(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.sum(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_target_recomputed_per_batch(model, x, labels):
+    targets = []
+    for start in range(0, len(x), 256):                      # f_j from 256 points, and a moving target
+        batch = x[start:start + 256]
+        p_batch = _dec_target(np.asarray(model(batch), float))
+        model.train_on_batch(batch, p_batch)
+        targets.append(p_batch)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return np.concatenate(targets), q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_trains_on_hard_labels(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    one_hot = np.eye(q.shape[1])[q.argmax(1)]
+    model.fit(x, one_hot, batch_size=256, epochs=1, verbose=0)    # hard targets instead of p
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(2)
+def soft_assignment_gaussian_kernel(z, centers, alpha=1.0):
+    kernel = np.exp(-_squared_distances(z, centers) / 2)         # t-SNE's input kernel, not DEC's
+    return kernel / kernel.sum(axis=1, keepdims=True)
+
+
+@wrong(3)
+def target_frequency_from_the_grand_total(q):
+    q = np.asarray(q, float)
+    weight = q ** 2 / q.sum()                                   # one number, not one per cluster
+    return weight / weight.sum(axis=1, keepdims=True)
