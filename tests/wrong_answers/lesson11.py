@@ -229,3 +229,19 @@ def discounted_returns_discounts_the_first_reward(rewards, dones, gamma):
         g = gamma * (rewards[t] + g)                         # r_t itself should count fully
         out[t] = g
     return out
+
+
+@wrong(4)
+def reinforce_loss_log_softmax_over_the_batch(logits, actions, returns, baselines):
+    tf = _tf()
+    log_probs = tf.nn.log_softmax(logits, axis=0)             # normalizes over the steps, not the actions
+    taken = tf.gather(log_probs, actions, batch_dims=1)
+    return -tf.reduce_mean(taken * tf.stop_gradient(returns - baselines))
+
+
+@wrong(4)
+def reinforce_loss_cross_entropy_on_logits_as_probabilities(logits, actions, returns, baselines):
+    tf = _tf()
+    import keras
+    ce = keras.losses.sparse_categorical_crossentropy(actions, logits)   # from_logits forgotten
+    return tf.reduce_mean(ce * tf.stop_gradient(returns - baselines))

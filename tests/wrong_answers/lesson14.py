@@ -307,3 +307,25 @@ def label_propagation_returns_classes(a, labelled, y_labelled):
         f = a @ f / a.sum(1, keepdims=True)
         f[labelled] = y_labelled
     return f.argmax(axis=1)
+
+
+@wrong(4)
+def label_propagation_divides_by_column_sums(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    m = a / a.sum(0, keepdims=True)                # normalizes the senders, not the receivers
+    for _ in range(5000):
+        f = m @ f
+        f[labelled] = y_labelled
+    return f
+
+
+@wrong(4)
+def label_propagation_stops_too_early(a, labelled, y_labelled):
+    a, f = _start(a, labelled, y_labelled)
+    for _ in range(100_000):
+        new = a @ f / a.sum(1, keepdims=True)
+        new[labelled] = y_labelled
+        if np.abs(new - f).max() < 1e-3:           # a small change per round is not a small error
+            return new
+        f = new
+    return f
