@@ -57,7 +57,7 @@ def test_alternative_gan_implementations_pass():
         omega = np.arccos(np.clip(np.sum(u0 * u1), -1, 1))
         rows = []
         for t in (i / (steps - 1) for i in range(steps)):
-            if omega < 1e-8:
+            if np.sin(omega) < 1e-8:                           # parallel or opposite
                 rows.append(z0 + t * (z1 - z0))
             else:
                 rows.append((np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega))

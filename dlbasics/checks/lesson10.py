@@ -81,17 +81,55 @@ class GANLosses(Exercise):
 
 
 # ---- exercise 2: one training step ---------------------------------------------------------
+def _fixed_dropout_class():
+    """Dropout whose mask is drawn once (per unit, from a seed): the same units are dropped at every
+    training call, none at inference. Keras's Dropout draws a new mask at each call, so the result
+    would depend on how many calls a step makes; a fixed mask keeps the check reproducible while
+    still behaving differently under training=True and training=False."""
+    import keras
+
+    class FixedDropout(keras.layers.Layer):
+        def __init__(self, rate, seed, **kwargs):
+            super().__init__(**kwargs)
+            self.rate, self.seed = rate, seed
+
+        def build(self, input_shape):
+            keep = np.random.default_rng(self.seed).random(input_shape[-1]) >= self.rate
+            keep[0] = True                                   # never drop every unit
+            self.keep = keras.ops.convert_to_tensor(keep.astype("float32") / (1 - self.rate))
+
+        def call(self, x, training=None):
+            return x * self.keep if training else x
+
+    return FixedDropout
+
+
 def _tiny_models(spec):
-    """A small generator and discriminator (Dense layers) with weights drawn from spec's seed."""
+    """A small generator and discriminator with weights drawn from spec's seed. With
+    spec["layers"] == "bn-dropout", the generator has a BatchNormalization layer and the
+    discriminator a dropout layer, as the lesson's DCGAN does: a step that runs either model in
+    inference mode (training=False, or no flag outside fit) computes different losses and updates."""
     import keras
 
     rng = np.random.default_rng(spec["seed"])
-    gen = keras.Sequential([keras.Input((spec["latent"],)), keras.layers.Dense(spec["hidden"], activation="relu"),
-                            keras.layers.Dense(spec["dim"])])
-    disc = keras.Sequential([keras.Input((spec["dim"],)), keras.layers.Dense(spec["hidden"], activation="tanh"),
-                             keras.layers.Dense(1)])
+    special = spec.get("layers") == "bn-dropout"
+    g_layers = [keras.Input((spec["latent"],)), keras.layers.Dense(spec["hidden"])]
+    g_layers += [keras.layers.BatchNormalization(momentum=0.8)] if special else []
+    g_layers += [keras.layers.Activation("relu"), keras.layers.Dense(spec["dim"])]
+    d_layers = [keras.Input((spec["dim"],)), keras.layers.Dense(spec["hidden"], activation="tanh")]
+    d_layers += [_fixed_dropout_class()(0.5, spec["seed"])] if special else []
+    d_layers += [keras.layers.Dense(1)]
+    gen, disc = keras.Sequential(g_layers), keras.Sequential(d_layers)
     for model in (gen, disc):
-        model.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in model.get_weights()])
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Dense):
+                layer.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in layer.get_weights()])
+            elif isinstance(layer, keras.layers.BatchNormalization):   # start away from mean 0, variance 1
+                gamma, beta, mean, var = layer.get_weights()
+                layer.set_weights([1 + rng.normal(0, 0.2, gamma.shape).astype("float32"),
+                                   rng.normal(0, 0.2, beta.shape).astype("float32"),
+                                   rng.normal(0, 1, mean.shape).astype("float32"),
+                                   rng.uniform(0.5, 2, var.shape).astype("float32")])
     return gen, disc
 
 
@@ -127,35 +165,72 @@ def _run_steps(step, spec):
                 raise CheckFailed(f"{name} should be one number, but it has shape {value.shape}.")
             losses.append(float(value.reshape(())))
         trace.append({"losses": losses,
-                      "generator": [np.asarray(w, "float64") for w in gen.get_weights()],
-                      "discriminator": [np.asarray(w, "float64") for w in disc.get_weights()]})
+                      # trainable weights only: how often a correct step calls the generator (once or
+                      # twice) changes BatchNormalization's moving statistics, not the update itself
+                      "generator": [np.asarray(w, "float64") for w in gen.trainable_weights],
+                      "discriminator": [np.asarray(w, "float64") for w in disc.trainable_weights]})
     return trace
 
 
-def _simultaneous_step(generator, discriminator, g_optimizer, d_optimizer, real, noise):
-    """The other common correct form (TensorFlow's DCGAN tutorial): both updates from one forward pass."""
+def _gan_step(simultaneous=False, g_training_in_d_step=True, d_training_in_g_step=True, everything=True):
+    """The correct GAN steps, and (for diagnosis only) the same steps with a model in inference mode."""
     import tensorflow as tf
 
-    bce = _bce()
-    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-        fake = generator(noise, training=True)
-        real_logits = discriminator(real, training=True)
-        fake_logits = discriminator(fake, training=True)
-        d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
-        g_loss = bce(tf.ones_like(fake_logits), fake_logits)
-    d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
-    g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
-    d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
-    g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
-    return d_loss, g_loss
+    def step(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+        bce = _bce()
+        if simultaneous:       # the other common correct form (TensorFlow's DCGAN tutorial): one forward pass
+            with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+                fake = generator(noise, training=everything)
+                real_logits = discriminator(real, training=everything)
+                fake_logits = discriminator(fake, training=everything)
+                d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
+                g_loss = bce(tf.ones_like(fake_logits), fake_logits)
+            d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
+            g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
+            d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+            g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
+            return d_loss, g_loss
+        with tf.GradientTape() as tape:
+            fake = generator(noise, training=everything and g_training_in_d_step)
+            real_logits = discriminator(real, training=everything)
+            fake_logits = discriminator(fake, training=everything)
+            d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
+        grads = tape.gradient(d_loss, discriminator.trainable_variables)
+        d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_logits = discriminator(generator(noise, training=everything),
+                                        training=everything and d_training_in_g_step)
+            g_loss = bce(tf.ones_like(fake_logits), fake_logits)
+        grads = tape.gradient(g_loss, generator.trainable_variables)
+        g_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+        return d_loss, g_loss
+
+    return step
+
+
+_simultaneous_step = _gan_step(simultaneous=True)
+
+# Steps that run a model in inference mode, with what to tell a learner whose step matches one.
+_INFERENCE_MODE_STEPS = [
+    (dict(everything=False), "your step runs the models in inference mode (training=False, or no training "
+     "argument: outside fit that means inference). Pass training=True to every call of both models."),
+    (dict(simultaneous=True, everything=False), "your step runs the models in inference mode (training=False, "
+     "or no training argument: outside fit that means inference). Pass training=True to every call."),
+    (dict(g_training_in_d_step=False), "in the discriminator step your generator runs in inference mode "
+     "(training=False). 'Held fixed' means its weights are not updated (they are not given to the "
+     "optimizer), not inference mode: call it with training=True so the fakes are the ones it trains on."),
+    (dict(d_training_in_g_step=False), "in the generator step your discriminator runs in inference mode "
+     "(training=False). It is held fixed by not updating its weights, not by training=False: call it "
+     "with training=True, as in its own step."),
+]
 
 
 class TrainStep(Exercise):
     number, title = 2, "gan_train_step"
-    hint = ("Discriminator step: under a GradientTape, fake = generator(noise), d_loss = BCE(1, D(real)) + "
-            "BCE(0, D(fake)); apply its gradients w.r.t. discriminator.trainable_variables with d_optimizer. "
-            "Generator step: under a new tape, g_loss = BCE(1, D(generator(noise))); apply its gradients "
-            "w.r.t. generator.trainable_variables with g_optimizer.")
+    hint = ("Two halves, each under its own GradientTape: the discriminator's loss (real -> 1, fake -> 0) "
+            "updates only the discriminator's variables with d_optimizer; then the generator's loss (its "
+            "fakes labelled real, through the updated discriminator) updates only the generator's variables "
+            "with g_optimizer. Every model call takes training=True.")
     rtol, atol = 1e-4, 1e-5
 
     def cases(self, rng=None):
@@ -165,6 +240,10 @@ class TrainStep(Exercise):
             ("two Adam steps", dict(base, seed=1, optimizer="adam", g_lr=0.01, d_lr=0.02)),
             ("three SGD steps, larger models", dict(base, seed=2, latent=5, dim=4, hidden=16, batch=32,
                                                     optimizer="sgd", g_lr=0.2, d_lr=0.1, steps=3)),
+            ("BatchNormalization in the generator, dropout in the discriminator, two SGD steps",
+             dict(base, seed=3, hidden=12, layers="bn-dropout", optimizer="sgd", g_lr=0.1, d_lr=0.1)),
+            ("BatchNormalization and dropout, two Adam steps",
+             dict(base, seed=4, latent=4, dim=3, layers="bn-dropout", optimizer="adam", g_lr=0.01, d_lr=0.02)),
         ]
         if rng is not None:
             for i in range(2):
@@ -172,14 +251,22 @@ class TrainStep(Exercise):
                     seed=int(rng.integers(1000)), latent=int(rng.integers(1, 6)), dim=int(rng.integers(1, 5)),
                     hidden=int(rng.integers(2, 12)), batch=int(rng.integers(4, 40)), steps=int(rng.integers(1, 4)),
                     optimizer=str(rng.choice(["sgd", "adam"])), g_lr=float(rng.uniform(0.01, 0.2)),
-                    d_lr=float(rng.uniform(0.01, 0.2)))))
-        return [Case(label, (spec,)) for label, spec in specs]
+                    d_lr=float(rng.uniform(0.01, 0.2)), layers="bn-dropout" if i == 1 else "dense")))
+        hint = ("These models behave differently in training and in inference mode: training=True makes "
+                "BatchNormalization use the batch's statistics and dropout drop units. It does not decide "
+                "which weights change; the variables you give each optimizer do.")
+        return [Case(label, (spec,), hint=hint if spec.get("layers") == "bn-dropout" else "")
+                for label, spec in specs]
 
     def produce(self, fn, case):
         return _run_steps(fn, case.args[0])
 
     def reference(self, generator, discriminator, g_optimizer, d_optimizer, real, noise):
-        """One GAN update: the discriminator first, then the generator against the updated discriminator."""
+        """One GAN update: the discriminator first, then the generator against the updated discriminator.
+
+        The generator runs twice on the same noise (once per half, each with training=True), so a
+        BatchNormalization layer in it updates its moving statistics twice per step: harmless, since
+        training=True normalizes with the batch's own statistics; only inference uses the moving ones."""
         import tensorflow as tf
 
         bce = _bce()
@@ -224,6 +311,10 @@ class TrainStep(Exercise):
         problem = self._differs(got, _run_steps(self.reference, spec))
         if problem and not self._differs(got, _run_steps(_simultaneous_step, spec)):
             return None                     # both updates from one forward pass: also a correct GAN step
+        if problem and spec.get("layers") == "bn-dropout":
+            for flags, advice in _INFERENCE_MODE_STEPS:
+                if not self._differs(got, _run_steps(_gan_step(**flags), spec)):
+                    return advice
         return f"{problem[0]} To fix: {problem[1]}" if problem else None
 
 
@@ -250,6 +341,9 @@ class Slerp(Exercise):
                  hint="The angle is 0 and sin(0) = 0: guard against dividing by it (and clip the cosine)."),
             Case("parallel vectors (one twice the other)", (np.array([1.0, 2.0]), np.array([2.0, 4.0]), 5),
                  hint="The angle is 0: fall back to linear interpolation, the formula's limit."),
+            Case("opposite vectors", (np.array([1.0, -2.0, 0.5]), np.array([-2.0, 4.0, -1.0]), 5),
+                 hint="The angle is pi and sin(pi) is 0 too: no single arc joins opposite vectors, so "
+                      "fall back to the straight line whenever sin(omega) is nearly 0, not only when omega is."),
         ]
         if rng is not None:
             for i in range(4):

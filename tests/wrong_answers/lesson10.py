@@ -169,3 +169,122 @@ def slerp_no_guard_for_angle_zero(z0, z1, steps):
     t = np.linspace(0, 1, steps)[:, None]
     omega = np.arccos(z0 @ z1 / (np.linalg.norm(z0) * np.linalg.norm(z1)))
     return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def _step(generator, discriminator, g_optimizer, d_optimizer, real, noise, g_in_d=True, d_in_g=True, flag=True):
+    """The two halves, with each model's training flag as given (None: no training argument)."""
+    def call(model, x, training):
+        return model(x) if training is None else model(x, training=training)
+
+    with tf.GradientTape() as tape:
+        fake = call(generator, noise, g_in_d)
+        real_logits, fake_logits = call(discriminator, real, flag), call(discriminator, fake, flag)
+        d_loss = _BCE(tf.ones_like(real_logits), real_logits) + _BCE(tf.zeros_like(fake_logits), fake_logits)
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        fake_logits = call(discriminator, call(generator, noise, flag), d_in_g)
+        g_loss = _BCE(tf.ones_like(fake_logits), fake_logits)
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_no_training_flag(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # every model call without training=: outside fit, BatchNormalization and Dropout run in inference mode
+    return _step(generator, discriminator, g_optimizer, d_optimizer, real, noise, g_in_d=None, d_in_g=None, flag=None)
+
+
+@wrong(2)
+def gan_train_step_training_false(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    return _step(generator, discriminator, g_optimizer, d_optimizer, real, noise, g_in_d=False, d_in_g=False, flag=False)
+
+
+@wrong(2)
+def gan_train_step_frozen_generator_in_inference_mode(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # "the generator is held fixed in the discriminator step", read as training=False
+    return _step(generator, discriminator, g_optimizer, d_optimizer, real, noise, g_in_d=False)
+
+
+@wrong(2)
+def gan_train_step_frozen_discriminator_in_inference_mode(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # "the discriminator does not change in the generator step", read as training=False
+    return _step(generator, discriminator, g_optimizer, d_optimizer, real, noise, d_in_g=False)
+
+
+@wrong(2)
+def gan_train_step_simultaneous_without_training_flag(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # the TensorFlow tutorial's form, with the training flag forgotten
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = generator(noise)
+        r, f = discriminator(real), discriminator(fake)
+        d_loss = _BCE(tf.ones_like(r), r) + _BCE(tf.zeros_like(f), f)
+        g_loss = _BCE(tf.ones_like(f), f)
+    d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_saturating_generator_loss(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    with tf.GradientTape() as tape:
+        d_loss = _d_loss(discriminator, real, generator(noise, training=True))
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        f = discriminator(generator(noise, training=True), training=True)
+        g_loss = -_BCE(tf.zeros_like(f), f)           # minimise log(1 - D(G(z))): the minimax form
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_d_loss_averaged_over_both_batches(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # one BCE over the concatenated logits: half the sum of the two means the lesson defines
+    with tf.GradientTape() as tape:
+        fake = generator(noise, training=True)
+        logits = tf.concat([discriminator(real, training=True), discriminator(fake, training=True)], 0)
+        targets = tf.concat([tf.ones((tf.shape(real)[0], 1)), tf.zeros((tf.shape(noise)[0], 1))], 0)
+        d_loss = _BCE(targets, logits)
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        g_loss = _g_loss(discriminator, generator(noise, training=True))
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_fresh_noise_for_the_generator(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # Goodfellow's algorithm draws new noise; the exercise asks to reuse `noise` (so the step is checkable)
+    with tf.GradientTape() as tape:
+        d_loss = _d_loss(discriminator, real, generator(noise, training=True))
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        g_loss = _g_loss(discriminator, generator(tf.random.normal(tf.shape(noise)), training=True))
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(3)
+def slerp_guard_only_for_angle_zero(z0, z1, steps):
+    # guards omega ~ 0 but not omega ~ pi (opposite vectors), where sin(omega) is 0 as well
+    z0, z1 = np.asarray(z0, "float64"), np.asarray(z1, "float64")
+    t = np.linspace(0, 1, steps)[:, None]
+    omega = np.arccos(np.clip(z0 @ z1 / (np.linalg.norm(z0) * np.linalg.norm(z1)), -1, 1))
+    if omega < 1e-6:
+        return (1 - t) * z0 + t * z1
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+@wrong(3)
+def slerp_of_the_unit_vectors(z0, z1, steps):
+    # interpolates the directions only: every row has length 1 instead of going from |z0| to |z1|
+    return _slerp_t(np.asarray(z0) / np.linalg.norm(z0), np.asarray(z1) / np.linalg.norm(z1), np.linspace(0, 1, steps))
