@@ -20,11 +20,51 @@ def test_alternative_recurrent_implementations_pass():
                  for i in range(len(series) - window - horizon + 1)]
         return [p[0] for p in pairs], [p[1] for p in pairs]                   # lists, not arrays
 
-    def step_in_tensorflow(x_t, h_prev, W, U, b):
-        return tf.tanh(tf.linalg.matmul(x_t, W) + tf.linalg.matmul(h_prev, U) + b)
+    def windows_cast_to_float32(series, window, horizon):
+        series = np.asarray(series, "float32")                             # the course's networks use float32
+        n = len(series) - window - horizon + 1
+        return np.stack([series[i:i + window] for i in range(n)]), series[window + horizon - 1:]
 
-    def step_with_einsum(x_t, h_prev, W, U, b):
-        return np.tanh(np.einsum("bf,fu->bu", x_t, W) + np.einsum("bv,vu->bu", h_prev, U) + b)
+    def forward_in_tensorflow(x, h0, W, U, b):
+        h, states = tf.constant(h0), []
+        for x_t in tf.unstack(tf.constant(x), axis=1):
+            h = tf.tanh(tf.linalg.matmul(x_t, W) + tf.linalg.matmul(h, U) + b)
+            states.append(h)
+        return tf.stack(states, axis=1)
+
+    def forward_with_einsum_into_a_preallocated_array(x, h0, W, U, b):
+        out = np.empty((x.shape[0], x.shape[1], W.shape[1]))
+        h = h0
+        for t in range(x.shape[1]):
+            h = out[:, t] = np.tanh(np.einsum("bf,fu->bu", x[:, t], W) + np.einsum("bv,vu->bu", h, U) + b)
+        return out
+
+    def forward_with_keras_cell(x, h0, W, U, b):
+        cell = keras.layers.SimpleRNNCell(W.shape[1], dtype="float64")
+        cell.build((None, W.shape[0]))
+        cell.set_weights([W, U, b])
+        h, states = h0, []
+        for t in range(x.shape[1]):
+            out, h = cell(x[:, t], h)
+            states.append(keras.ops.convert_to_numpy(out))
+        return np.stack(states, axis=1)
+
+    def gradient_with_a_tape(x, h0, w, u, b):
+        x = tf.Variable(np.asarray(x, "float64"))
+        with tf.GradientTape() as tape:
+            h = tf.constant(h0, tf.float64)
+            for t in range(x.shape[0]):
+                h = tf.tanh(w * x[t] + u * h + b)
+        return tape.gradient(h, x).numpy()
+
+    def gradient_from_cumulative_products(x, h0, w, u, b):
+        states, h = [], h0
+        for x_t in x:
+            h = np.tanh(w * x_t + u * h + b)
+            states.append(h)
+        slope = 1 - np.array(states) ** 2
+        later = np.append(np.cumprod((u * slope[1:])[::-1])[::-1], 1.0)    # product over the steps after t
+        return [float(v) for v in w * slope * later]                        # a list
 
     def gru_forecaster(window):
         model = keras.Sequential([keras.Input((window, 1)), keras.layers.GRU(16), keras.layers.Dense(1)])
@@ -39,10 +79,12 @@ def test_alternative_recurrent_implementations_pass():
         model.compile(optimizer=keras.optimizers.Adam(0.003), loss="mae")
         return model
 
-    l08.exercise_1(windows_by_sliding_view)
-    l08.exercise_1(windows_in_a_loop)
-    l08.exercise_2(step_in_tensorflow)
-    l08.exercise_2(step_with_einsum)
+    for n, fn in ((1, windows_by_sliding_view), (1, windows_in_a_loop), (1, windows_cast_to_float32),
+                  (2, forward_in_tensorflow), (2, forward_with_einsum_into_a_preallocated_array),
+                  (2, forward_with_keras_cell), (4, gradient_with_a_tape), (4, gradient_from_cumulative_products)):
+        ex = l08.EXERCISES[n - 1]
+        ex.check(fn, quiet=True)
+        ex.check(fn, cases=ex.cases(np.random.default_rng(3)), quiet=True)
     l08.exercise_3(gru_forecaster)
     l08.exercise_3(functional_rnn_forecaster)
 

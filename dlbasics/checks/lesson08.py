@@ -14,7 +14,7 @@ class MakeWindows(Exercise):
     number, title = 1, "make_windows"
     hint = ("Window i starts at series[i] and holds `window` values; its target lies `horizon` steps after "
             "the window's last value. Keep making windows until that target would fall off the end of the series.")
-    rtol, atol = 0, 0
+    rtol, atol = 1e-6, 1e-9          # exact up to float32 rounding: casting the series to float32 is fine
 
     def cases(self, rng=None):
         r = np.random.default_rng(8)
@@ -63,7 +63,7 @@ class MakeWindows(Exercise):
             if problem and g.shape == w.shape:
                 for shift in [k for k in range(-horizon - 1, 3) if k]:   # the whole array taken a few steps early or late?
                     moved = index + shift
-                    if moved.min() >= 0 and moved.max() < len(series) and np.array_equal(g, series[moved]):
+                    if moved.min() >= 0 and moved.max() < len(series) and np.allclose(g, series[moved], self.rtol, self.atol):
                         return (f"{problem} Your {what} are taken {abs(shift)} step{'s' if abs(shift) > 1 else ''} "
                                 f"too {'early' if shift < 0 else 'late'} in the series"
                                 + (", so each window overlaps its target." if what == "inputs" and shift >= horizon else "."))
@@ -72,10 +72,11 @@ class MakeWindows(Exercise):
         return None
 
 
-class RNNStep(Exercise):
-    number, title = 2, "rnn_step"
-    hint = ("Keras's SimpleRNN: h_t = tanh(x_t @ W + h_prev @ U + b), with W of shape (features, units) "
-            "and U of shape (units, units); no transposes.")
+class RNNForward(Exercise):
+    number, title = 2, "rnn_forward"
+    hint = ("Loop over the time axis (axis 1 of x, not the batch axis 0): each step takes that step's inputs "
+            "x[:, t] and the state the previous step produced (h0 for the first step), and returns the next "
+            "state. Collect one state per step and stack them along axis 1.")
     rtol, atol = 1e-7, 1e-9
 
     @staticmethod
@@ -91,9 +92,11 @@ class RNNStep(Exercise):
         r = np.random.default_rng(9)
         cases = [
             self._case("one step from a zero state", r, 2, 1, 3, 4),
-            self._case("one step from a nonzero previous state", r, 2, 1, 3, 4, h0="random",
-                       hint="The previous state enters through the recurrent weights U: h_prev @ U."),
+            self._case("one step from a nonzero starting state h0", r, 2, 1, 3, 4, h0="random",
+                       hint="The starting state enters the first step through the recurrent weights U."),
             self._case("6 steps, batch of 3, 4 features, 5 units", r, 3, 6, 4, 5),
+            self._case("as many steps as examples in the batch (4 and 4)", r, 4, 4, 2, 3, h0="random",
+                       hint="x has shape (batch, steps, features): time is axis 1."),
             self._case("a scalar RNN: 1 feature, 1 unit, 10 steps", r, 1, 10, 1, 1),
             self._case("large inputs (the state saturates)", r, 2, 4, 2, 3, scale=20.0,
                        hint="tanh keeps every state between -1 and 1, however large the input."),
@@ -106,17 +109,8 @@ class RNNStep(Exercise):
         return cases
 
     def produce(self, fn, case):
-        """Unroll the learner's step over the sequence; return every hidden state (batch, steps, units)."""
-        x, h, W, U, b = case.args
-        states = []
-        for t in range(x.shape[1]):
-            h = fn(x[:, t].copy(), h.copy(), W.copy(), U.copy(), b.copy())
-            h = as_array(h, f"your step (at time step {t + 1})")
-            if h.shape != (x.shape[0], W.shape[1]):
-                raise CheckFailed(f"at time step {t + 1} your step returned shape {h.shape}; a new state has shape "
-                                  "(batch, units), like h_prev.")
-            states.append(h)
-        return np.stack(states, axis=1)
+        x, h0, W, U, b = case.args
+        return as_array(fn(x.copy(), h0.copy(), W.copy(), U.copy(), b.copy()), "your rnn_forward")
 
     def reference(self, x, h0, W, U, b):
         """keras.layers.SimpleRNN(return_sequences=True) with the same weights and initial state."""
@@ -128,9 +122,19 @@ class RNNStep(Exercise):
         return keras.ops.convert_to_numpy(layer(x, initial_state=h0))
 
     def judge(self, got, case):
+        x = case.args[0]
         want = self.reference(*case.args)
         if got.shape != want.shape:
-            return compare_arrays(got, want, what="the hidden states")
+            problem = compare_arrays(got, want, what="the hidden states")
+            if got.ndim == 3 and got.shape[1] == x.shape[0] != x.shape[1]:
+                return problem + " You made one state per sequence in the batch: time is axis 1 of x, the batch axis 0."
+            if got.shape == (want.shape[0], want.shape[2]):
+                return problem + " That is one state per sequence: return the state of every step, not only the last."
+            if got.shape == (want.shape[0], want.shape[1] + 1, want.shape[2]):
+                return problem + " There is one state too many: h0 is the state before the first step, not one of the outputs."
+            if got.shape == (want.shape[1], want.shape[0], want.shape[2]):
+                return problem + " The time and batch axes are swapped: stack the states along axis 1."
+            return problem
         close = np.isclose(got, want, rtol=self.rtol, atol=self.atol).reshape(len(got), got.shape[1], -1).all(axis=(0, 2))
         if close.all():
             return None
@@ -139,10 +143,24 @@ class RNNStep(Exercise):
             return "some hidden states lie outside -1..1, where SimpleRNN's tanh keeps them."
         if got.min() >= 0 and want.min() < 0:
             return "none of your hidden states is negative, but SimpleRNN's tanh gives values between -1 and 1."
+        if got.shape[1] > 1 and np.allclose(got[:, 1:], want[:, :-1], rtol=self.rtol, atol=self.atol):
+            return "your states are one step late: the state after step t belongs at position t, not t + 1."
         if first > 1:
             return (f"the hidden states match Keras up to time step {first - 1} but differ from step {first} on: "
-                    "the previous state is not fed back in as Keras does.")
+                    "each step must start from the state the previous step produced.")
         return "the hidden states differ from Keras's SimpleRNN already at the first time step."
+
+
+def recurrent_layers(model):
+    """The recurrent layers (SimpleRNN, LSTM, GRU, keras.layers.RNN(cell), also inside Bidirectional or a
+    nested model) of a Keras model."""
+    import keras
+
+    try:
+        layers = list(model._flatten_layers(include_self=False, recursive=True))
+    except Exception:
+        layers = list(getattr(model, "layers", []))
+    return [layer for layer in layers if isinstance(layer, keras.layers.RNN)]
 
 
 def co2_change_windows(window, horizon=4):
@@ -177,8 +195,9 @@ def co2_change_windows(window, horizon=4):
 
 class Forecaster(Exercise):
     number, title = 3, "build_forecaster"
-    hint = ("Start from keras.Input((window, 1)), add keras.layers.SimpleRNN(32) (it returns its last state), "
-            "end with a linear Dense(1), and compile with a regression loss ('mse' or 'huber') and an optimizer such as keras.optimizers.Adam(0.003).")
+    hint = ("Start from keras.Input((window, 1)), add a recurrent layer that returns only its last state, end "
+            "with a Dense layer of one unit and no activation, and compile with a regression loss and an optimizer "
+            "(Adam's default learning rate works; 0.003 learns a little faster).")
     window, epochs, batch_size, margin = 26, 8, 32, 0.8
 
     def cases(self, rng=None):
@@ -193,6 +212,10 @@ class Forecaster(Exercise):
         keras.utils.set_random_seed(case.kwargs["seed"])
         model = fn(self.window)
         as_compiled_model(model)
+        if not recurrent_layers(model):
+            raise CheckFailed("the model has no recurrent layer (SimpleRNN, LSTM, GRU): it reads the window as a flat "
+                              "list of numbers, like the linear baseline, with no state carried from step to step. "
+                              "This exercise is about recurrence: put a recurrent layer in it.")
         try:
             out = tuple(model.compute_output_shape((None, self.window, 1)))
         except Exception:
@@ -233,5 +256,70 @@ class Forecaster(Exercise):
         return f"the model trains and beats the best naive baseline by at least {1 - self.margin:.0%} on held-out years."
 
 
-EXERCISES = [MakeWindows(), RNNStep(), Forecaster()]
+class GradientThroughTime(Exercise):
+    number, title = 4, "gradient_through_time"
+    hint = ("Run the forward pass first and keep every state h_1..h_T. x_t reaches h_T only through h_t, so by the "
+            "chain rule dh_T/dx_t = (dh_t/dx_t) * (dh_{t+1}/dh_t) * ... * (dh_T/dh_{T-1}): one factor for the step "
+            "that reads x_t and one for every later step. Each factor is the derivative of a tanh, which you can "
+            "write with the state that tanh produced.")
+    rtol, atol = 1e-6, 1e-12
+
+    @staticmethod
+    def _case(label, r, steps, w, u, b=0.0, h0=0.0, scale=1.0, hint=""):
+        return Case(label, (r.normal(0, scale, steps), float(h0), float(w), float(u), float(b)), hint=hint)
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(4)
+        cases = [
+            self._case("a single step", r, 1, 0.8, 0.5, 0.1,
+                       hint="With one step, h_1 = tanh(w x_1 + u h_0 + b): only the derivative of that tanh with respect to x_1."),
+            self._case("3 steps", r, 3, 0.7, 0.9, 0.2),
+            self._case("a nonzero starting state h0", r, 5, 1.1, 0.6, -0.3, h0=0.7),
+            self._case("u = 0.5: the gradient fades with the lag", r, 30, 1.0, 0.5),
+            self._case("u = 1.5 and tiny inputs: the gradient grows with the lag", r, 12, 1.0, 1.5, scale=1e-4,
+                       hint="Nothing limits the product of the factors to 1: with states near 0 each factor is close to u."),
+            self._case("a negative u: the sign alternates", r, 8, 0.9, -0.8, 0.1),
+            self._case("large inputs (saturated states)", r, 10, 3.0, 1.2, 0.0, scale=2.0),
+        ]
+        if rng is not None:
+            for i in range(4):
+                cases.append(self._case(f"random sequence #{i}", rng, int(rng.integers(1, 25)), rng.uniform(-2, 2),
+                                        rng.uniform(-1.6, 1.6), rng.uniform(-0.5, 0.5), h0=rng.uniform(-0.9, 0.9),
+                                        scale=float(rng.choice([0.01, 0.5, 1.5]))))
+        return cases
+
+    def produce(self, fn, case):
+        x, h0, w, u, b = case.args
+        return as_array(fn(x.copy(), h0, w, u, b), "your gradient_through_time")
+
+    def reference(self, x, h0, w, u, b):
+        """GradientTape through keras.layers.SimpleRNN(1) with the same weights, in float64."""
+        import keras
+        import tensorflow as tf
+
+        layer = keras.layers.SimpleRNN(1, dtype="float64")
+        layer.build((1, len(x), 1))
+        layer.set_weights([np.array([[w]]), np.array([[u]]), np.array([b])])
+        inputs = tf.constant(np.asarray(x, "float64").reshape(1, -1, 1))
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            last = layer(inputs, initial_state=tf.constant([[h0]], "float64"))
+        return tape.gradient(last, inputs).numpy().reshape(-1)
+
+    def judge(self, got, case):
+        x, h0, w, u, b = case.args
+        want = self.reference(*case.args)
+        problem = compare_arrays(got, want, self.rtol, self.atol, what="the gradient")
+        if not problem:
+            return None
+        if got.shape == want.shape:
+            close = lambda a: np.allclose(a, want, self.rtol, self.atol)      # noqa: E731
+            if len(want) > 1 and close(got[::-1]):
+                return problem + " Your values are in reverse order: entry t belongs to the input x[t], the first entry to the first input."
+            if w != 0 and close(got * w) and not close(got):
+                return problem + " Every value is off by the same factor: how does h_t respond to x_t itself?"
+        return problem
+
+
+EXERCISES = [MakeWindows(), RNNForward(), Forecaster(), GradientThroughTime()]
 globals().update(exercises(*EXERCISES))
