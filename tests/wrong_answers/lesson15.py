@@ -113,21 +113,135 @@ def loop_never_applies_gradients(model, optimizer, loss_fn, dataset, epochs):
 
 
 @wrong(3)
-def reload_returns_the_same_model(model, path):
+def resume_saves_the_uncompiled_model(model, optimizer, path):
+    # model.save alone: a model trained in a loop of your own has no optimizer attached, so none is stored
+    model.save(path)
+    return keras.saving.load_model(path)
+
+
+@wrong(3)
+def resume_with_a_fresh_optimizer(model, optimizer, path):
+    # the right kind of optimizer, with the same settings, but none of its state (moments, step count)
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    loaded.compile(optimizer=optimizer.__class__.from_config(optimizer.get_config()))
+    loaded.save(path)
+    return loaded
+
+
+@wrong(3)
+def resume_compiles_a_copy_of_the_optimizer(model, optimizer, path):
+    model.compile(optimizer=keras.optimizers.deserialize(keras.optimizers.serialize(optimizer)))
+    model.save(path)
+    return keras.saving.load_model(path)
+
+
+@wrong(3)
+def resume_returns_the_same_model(model, optimizer, path):
+    model.compile(optimizer=optimizer)
     model.save(path)
     return model
 
 
 @wrong(3)
-def reload_rebuilds_the_architecture_only(model, path):
-    model.save(path)
-    return keras.models.clone_model(model)       # same layers, fresh random weights
-
-
-@wrong(3)
-def reload_saves_weights_only(model, path):
+def resume_saves_weights_only(model, optimizer, path):
     weights = str(path).replace(".keras", ".weights.h5")
     model.save_weights(weights)
     clone = keras.models.clone_model(model)
     clone.load_weights(weights)
+    clone.compile(optimizer=optimizer)
     return clone
+
+
+@wrong(1)
+def pipeline_ignores_the_seed(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images))
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+@wrong(1)
+def pipeline_fixed_seed(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=42)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+@wrong(1)
+def pipeline_divides_by_256(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).batch(batch_size)
+    return ds.map(lambda x, y: (tf.cast(x, tf.float32) / 256.0, y)).prefetch(tf.data.AUTOTUNE)
+
+
+@wrong(1)
+def pipeline_scales_each_image_by_its_own_maximum(images, labels, batch_size, seed):
+    def scale(x, y):
+        x = tf.cast(x, tf.float32)
+        return x / tf.reduce_max(x), y
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(scale).shuffle(len(images), seed=seed)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+@wrong(1)
+def pipeline_scales_with_integer_division(images, labels, batch_size, seed):
+    # uint8 // 255 is 0 for every pixel but white, then cast
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).batch(batch_size)
+    return ds.map(lambda x, y: (tf.cast(x // 255, tf.float32), y)).prefetch(tf.data.AUTOTUNE)
+
+
+@wrong(2)
+def loop_plain_mean_of_batch_losses(model, optimizer, loss_fn, dataset, epochs):
+    # right training, but every batch counts the same in the epoch loss, even a smaller last batch
+    history = []
+    for _ in range(epochs):
+        losses = []
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            losses.append(float(loss))
+        history.append(float(np.mean(losses)))
+    return history
+
+
+def _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, call):
+    history = []
+    for _ in range(epochs):
+        total = count = 0
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, call(model, x)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            total, count = total + float(loss) * len(x), count + len(x)
+        history.append(total / count)
+    return history
+
+
+@wrong(2)
+def loop_without_training_flag(model, optimizer, loss_fn, dataset, epochs):
+    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m(x))
+
+
+@wrong(2)
+def loop_training_false(model, optimizer, loss_fn, dataset, epochs):
+    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m(x, training=False))
+
+
+@wrong(2)
+def loop_with_predict(model, optimizer, loss_fn, dataset, epochs):
+    # model.predict returns NumPy: the tape sees no operation on the weights, the gradients are None
+    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m.predict(x, verbose=0))
+
+
+@wrong(2)
+def loop_mean_weighted_by_batch_count_of_full_batches(model, optimizer, loss_fn, dataset, epochs):
+    # divides the summed batch losses by len(dataset) * batch size: wrong when the last batch is partial
+    history = []
+    for _ in range(epochs):
+        total, batches, size = 0.0, 0, None
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            size = size or len(x)
+            total, batches = total + float(loss) * len(x), batches + 1
+        history.append(total / (batches * size))
+    return history
