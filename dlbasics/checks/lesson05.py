@@ -54,6 +54,16 @@ class GDStep(Exercise):
                 or compare_arrays(got[1], b_want, self.rtol, self.atol, what="new_b"))
 
 
+def _partitions(n, batch_size):
+    """How many ways a shuffle can split n examples into the batches (ignoring the batches' order)."""
+    from collections import Counter
+    from math import lgamma, exp
+
+    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    log = lgamma(n + 1) - sum(lgamma(k + 1) for k in sizes) - sum(lgamma(m + 1) for m in Counter(sizes).values())
+    return exp(min(log, 700.0))
+
+
 class Minibatches(Exercise):
     number, title = 2, "minibatches"
     hint = ("Draw one permutation with rng.permutation(n), then cut it into consecutive slices of "
@@ -108,6 +118,11 @@ class Minibatches(Exercise):
             orders.append(order)
         if n > 3 and (np.array_equal(orders[0], np.arange(n)) or np.array_equal(orders[0], orders[1])):
             return "the examples are not shuffled by `rng` (same order every time, or no shuffling at all)."
+        if _partitions(n, batch_size) > 1e6:       # a true shuffle regroups the examples (ties: < 1e-6)
+            groups = [sorted(tuple(sorted(yb)) for _, yb in epoch) for epoch in got[:2]]
+            if groups[0] == groups[1]:
+                return ("with seeds 0 and 1 the batches hold the same groups of examples, only in another order: "
+                        "shuffle the examples themselves, not just the order of fixed batches.")
         if len(orders) > 2 and not np.array_equal(orders[0], orders[2]):
             return ("two calls with np.random.default_rng(0) gave different orders: shuffle with the generator "
                     "`rng` you are given (rng.permutation), not with np.random or a new generator, so that a "

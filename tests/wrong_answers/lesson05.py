@@ -171,3 +171,10 @@ def adam_steps_uphill(w, grad, m, v, t, lr, beta_1=0.9, beta_2=0.999, epsilon=1e
 def adam_is_momentum_sgd(w, grad, m, v, t, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     m = beta_1 * m - lr * np.asarray(grad, float)            # the old momentum exercise's update
     return w + m, m, v
+
+
+@wrong(2)
+def minibatches_shuffle_only_the_batch_order(x, y, batch_size, rng):
+    starts = rng.permutation(np.arange(0, len(y), batch_size))     # fixed batches, visited in random order
+    for start in starts:
+        yield x[start:start + batch_size], y[start:start + batch_size]
