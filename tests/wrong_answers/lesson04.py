@@ -219,3 +219,10 @@ def find_wrong_backward_threshold_too_strict(layers, x):
 @wrong(4)
 def find_wrong_backward_reports_the_good_ones(layers, x):
     return _find_wrong(layers, x, invert=True)
+
+
+@wrong(2)
+def backprop_bias_gradients_averaged_again(x, y, W1, b1, W2, b2):
+    grads = _two_layer(x, y, W1, b1, W2, b2)
+    n = len(np.asarray(x))
+    return {**grads, "b1": grads["b1"] / n, "b2": grads["b2"] / n}     # the 1/n is already in dlogits

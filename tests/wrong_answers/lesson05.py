@@ -44,6 +44,13 @@ def gd_step_bias_gradient_summed(w, b, x, y, lr):
     e = np.asarray(x) @ w + b - y
     return w - lr * 2 * np.asarray(x).T @ e / len(y), b - lr * 2 * e.sum()
 
+
+@wrong(1)
+def gd_step_divides_by_the_number_of_features(w, b, x, y, lr):
+    x = np.asarray(x)
+    e = x @ w + b - y
+    return w - lr * 2 * x.T @ e / x.shape[1], b - lr * 2 * e.mean()
+
 @wrong(2)
 def minibatches_not_shuffled(x, y, batch_size, rng):
     for start in range(0, len(y), batch_size):
