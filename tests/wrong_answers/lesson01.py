@@ -141,3 +141,9 @@ def xor_output_weights_flat(*args):
 def xor_close_but_not_exact(*args):
     # "near 1 on the diagonal is good enough": 0.9 where XOR is 1
     return np.ones((2, 2)), np.array([0.0, -1.0]), np.array([[0.9], [-1.8]]), np.array([0.0])
+
+
+@wrong(4)
+def xor_one_hidden_unit(*args):
+    # relu(x1 + x2 - 1) is "both on": one unit and a linear output cannot also count "any on"
+    return np.ones((2, 1)), np.array([-1.0]), np.array([[-1.0]]), np.array([1.0])

@@ -139,3 +139,20 @@ def log_sigmoid_max_instead_of_min(x):
 def log_sigmoid_is_softplus(x):
     x = np.asarray(x, float)
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))               # softplus(x) = -log_sigmoid(-x)
+
+
+@wrong(1)
+def sigmoid_overwrites_its_input(x):
+    x = np.asarray(x, float)                  # the same array as the caller's when x is float64
+    e = np.exp(-np.abs(x))
+    pos = x >= 0
+    x[pos] = 1 / (1 + e[pos])
+    x[~pos] = e[~pos] / (1 + e[~pos])
+    return x
+
+
+@wrong(2)
+def softmax_without_keepdims(x, axis=-1):
+    x = np.asarray(x, float)
+    e = np.exp(x - x.max(axis=axis))
+    return e / e.sum(axis=axis)
