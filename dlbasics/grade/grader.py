@@ -31,6 +31,9 @@ from ..checks import lesson as check_module
 from . import cells, plain, sandbox
 
 SCHEMA = "dlbasics-grade/1"
+# A runner imports TensorFlow before its first exercise: on a loaded machine that alone can
+# take longer than a short --timeout, which is meant for the learner's code, not for start-up.
+STARTUP_SECONDS = 90
 
 
 @dataclass
@@ -180,7 +183,7 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
                 if current is not None and time.perf_counter() - began > limits.timeout:
                     done[current] = ("timeout", None, time.perf_counter() - began)
                     break
-                if current is None and time.perf_counter() - launched > limits.timeout:
+                if current is None and time.perf_counter() - launched > max(limits.timeout, STARTUP_SECONDS):
                     break                                  # could not even start: treated below
                 time.sleep(0.05)
             try:

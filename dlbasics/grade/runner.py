@@ -100,7 +100,11 @@ def main() -> None:
 
     folder = task["dir"]
     try:
-        for item, exercise, cases in prepare(task):
+        jobs = prepare(task)
+        # The setup cell's imports (TensorFlow, Keras, matplotlib) once, before any exercise's
+        # clock starts; each exercise then runs it again, warm, in a fresh namespace.
+        exec(compile(task["setup"], "<lesson setup>", "exec"), {"__name__": "__main__"})
+        for item, exercise, cases in jobs:
             n = item["number"]
             open(os.path.join(folder, f"started-{n}"), "w").close()
             outcome = run_one(exercise, cases, task["setup"], item["answer"])
