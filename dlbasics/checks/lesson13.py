@@ -268,7 +268,7 @@ class DecRound(Exercise):
         ]
         if rng is not None:
             seed = int(rng.integers(3, 10_000))
-            cases.append(Case(f"random blobs #{seed}", (seed, int(rng.integers(500, 1100)), int(rng.integers(4, 9)),
+            cases.append(Case(f"random blobs #{seed}", (seed, int(rng.integers(800, 1100)), int(rng.integers(4, 9)),
                                                        int(rng.integers(2, 5)))))
         return cases
 
@@ -334,7 +334,7 @@ class DecRound(Exercise):
             if q.shape == q_before.shape and np.allclose(q, q_before, rtol=1e-4, atol=1e-5):
                 return "the q you returned is the one from before training: compute it again after fit."
             return "the q you returned is not the model's output for x after the pass."
-        if _kl(want_p, q_after) > 0.95 * _kl(want_p, q_before):
+        if _kl(want_p, q_after) > 0.97 * _kl(want_p, q_before):     # correct passes: 0.52-0.92 over 48 seeded runs
             return ("KL(P||Q) with the fixed target p hardly fell during the pass: train the model towards p "
                     "(model.fit(x, p, ...)), not towards q or the hard labels.")
         want_changed = float(np.mean(q_after.argmax(axis=1) != got["labels"]))
