@@ -11,7 +11,8 @@ Model (`make_seq2seq` below, also the same as in the lesson): the words go throu
 TextVectorization layer with a fixed vocabulary (so the saved model reads raw strings), an
 Embedding and a bidirectional GRU encoder; a GRU decoder, started from the encoder's final
 states and fed the previous output character (teacher forcing), attends over the encoder's
-outputs with `keras.layers.AdditiveAttention` (Bahdanau attention, masked to the real words)
+outputs with `keras.layers.AdditiveAttention` (Bahdanau's additive score without its projections,
+placed after the decoder step as in Luong et al. 2015; masked to the real words)
 and predicts the next of the ten characters "YYYY-MM-DD". The saved model has two outputs: the character probabilities and
 the attention weights (for the lesson's heatmap).
 
