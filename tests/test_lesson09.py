@@ -78,3 +78,16 @@ def test_a_masked_gru_classifier_passes():
         return model
 
     lesson("09").exercise_3(build_gru_classifier)
+
+
+def test_a_classifier_with_logits_and_from_logits_passes():
+    """The course's convention: 9 logits and from_logits=True is as correct as a softmax head."""
+    import keras
+    from keras import layers
+
+    def build_logits_classifier():
+        model = keras.Sequential([keras.Input(shape=(None, 12)), layers.Masking(), layers.LSTM(32), layers.Dense(9)])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+
+    lesson("09").exercise_3(build_logits_classifier)

@@ -122,9 +122,28 @@ def build_vowel_classifier_wrong_mask_value():
 
 
 @wrong(3)
-def build_vowel_classifier_logits():
-    return _vowel_model(layers.Masking(), layers.LSTM(32), out_activation=None,
+def build_vowel_classifier_logits_with_a_probability_loss():
+    """9 logits (no softmax), but the loss expects probabilities (from_logits=False)."""
+    return _vowel_model(layers.Masking(), layers.LSTM(32), out_activation=None)
+
+
+@wrong(3)
+def build_vowel_classifier_softmax_twice():
+    """A softmax layer and a loss with from_logits=True: the loss applies softmax a second time."""
+    return _vowel_model(layers.Masking(), layers.LSTM(32),
                         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+
+@wrong(3)
+def build_vowel_classifier_masked_pooling_no_recurrence():
+    """Masked average of the frames: blind to padding and accurate enough, but no recurrent layer at all."""
+    return _vowel_model(layers.Masking(), layers.GlobalAveragePooling1D())
+
+
+@wrong(3)
+def build_vowel_classifier_one_output_per_frame():
+    """return_sequences=True: the Dense layer then gives 9 scores for every frame, not one set per utterance."""
+    return _vowel_model(layers.Masking(), layers.LSTM(32, return_sequences=True))
 
 
 @wrong(3)
@@ -136,3 +155,30 @@ def build_vowel_classifier_too_small():
 def build_vowel_classifier_not_compiled():
     return keras.Sequential([keras.Input(shape=(None, 12)), layers.Masking(), layers.LSTM(32),
                              layers.Dense(9, activation="softmax")])
+
+
+@wrong(1)
+def lstm_step_sigmoid_candidate(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(f) * c + _sigmoid(i) * _sigmoid(g)                   # the candidate needs tanh
+    return _sigmoid(o) * np.tanh(c_new), c_new
+
+
+@wrong(1)
+def lstm_step_output_from_the_old_cell(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    return _sigmoid(o) * np.tanh(c), c_new                                  # h from c, not c_new
+
+
+@wrong(2)
+def pad_and_mask_longest_sequence_ignores_maxlen(sequences, maxlen=None):
+    """Pads to the longest sequence even when maxlen is given."""
+    lengths = [len(s) for s in sequences]
+    longest = max(lengths)
+    padded = np.zeros((len(sequences), longest, sequences[0].shape[1]), "float32")
+    mask = np.zeros((len(sequences), longest), bool)
+    for k, (s, n) in enumerate(zip(sequences, lengths)):
+        padded[k, :n] = s
+        mask[k, :n] = True
+    return padded, mask
