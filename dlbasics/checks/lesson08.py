@@ -224,8 +224,9 @@ class Forecaster(Exercise):
         if out not in ((None, 1), (None,)):
             raise CheckFailed(f"the model's output has shape {out}; it should give one number per window, shape (None, 1)"
                               + (" (a recurrent layer with return_sequences=True gives one per time step)." if len(out) == 3 else "."))
+        before = keras.ops.convert_to_numpy(model(x_val, training=False)).reshape(-1)
         model.fit(x_train, y_train, epochs=self.epochs, batch_size=self.batch_size, verbose=0)
-        return keras.ops.convert_to_numpy(model(x_val, training=False)).reshape(-1)
+        return before, keras.ops.convert_to_numpy(model(x_val, training=False)).reshape(-1)
 
     def reference(self, window):
         """The course's forecaster: one SimpleRNN layer and a linear output."""
@@ -237,7 +238,9 @@ class Forecaster(Exercise):
 
     def judge(self, got, case):
         _, _, _, y_val, scale, seasonal_error = co2_change_windows(self.window)
-        got = np.asarray(got, "float64")
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return "the check expected the forecasts before and after training."
+        before, got = (np.asarray(g, "float64") for g in got)
         if got.shape != y_val.shape:
             return f"the model made {got.size} predictions for {y_val.size} validation windows."
         if not np.isfinite(got).all():
@@ -245,6 +248,10 @@ class Forecaster(Exercise):
         if got.min() >= 0:
             return ("your forecaster never predicts a fall, but CO2 drops every summer: an output activation "
                     "(relu, sigmoid) cuts off negative values. Use a linear output layer.")
+        if before.shape == got.shape and np.mean(np.abs(got - before)) < 0.05 * np.std(y_val):
+            # a randomly initialized network can, by luck, forecast better than the naive baseline
+            return ("training hardly changed the forecasts, so the model did not learn (is the learning rate far "
+                    "too small, or are its layers frozen?); a score from the untrained weights is luck.")
         mae = float(np.mean(np.abs(got - y_val))) * scale
         best = min(float(np.mean(np.abs(y_val))) * scale, float(np.mean(np.abs(seasonal_error))))
         if mae > self.margin * best:

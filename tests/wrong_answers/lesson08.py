@@ -237,3 +237,13 @@ def gradient_of_the_last_step_only(x, h0, w, u, b):
     g = np.zeros(len(h))
     g[-1] = w * (1 - h[-1] ** 2)
     return g
+
+
+@wrong(3)
+def forecaster_frozen_layers(window):
+    """Layers frozen (trainable=False), as in transfer learning: fit runs, but nothing learns."""
+    model = _forecaster(window, keras.layers.Dense(1), optimizer=keras.optimizers.Adam(0.003))
+    for layer in model.layers:
+        layer.trainable = False
+    model.compile(optimizer=keras.optimizers.Adam(0.003), loss="mse")
+    return model
