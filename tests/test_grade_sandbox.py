@@ -24,11 +24,11 @@ TITLES = {ex.number: ex.title for ex in lesson("02").EXERCISES}
 GOOD = {n: solution_source("02", n) for n in TITLES}
 GRADER_CODE = build.ROOT / "dlbasics" / "grade" / "grader.py"
 
-# Looks everywhere for another notebook with lesson 02's exercise 1 and runs its answer.
+# Looks everywhere for classmate Ada's notebook and runs her answer to exercise 1.
 COPY_FROM_DISK = f"""
 import glob, json, os
 roots = [top for top in os.listdir('/') if top not in ('proc', 'sys', 'dev', 'usr') and not os.path.islink('/' + top)]
-for path in [p for top in roots for p in glob.glob(f'/{{top}}/**/*.ipynb', recursive=True)]:
+for path in [p for top in roots for p in glob.glob(f'/{{top}}/**/ada.ipynb', recursive=True)]:
     try:
         nb = json.load(open(path))
     except Exception:
