@@ -77,6 +77,15 @@ def standardize_in_place(train, test):
 
 
 @wrong(1)
+def standardize_test_with_train_mean_own_std(train, test):
+    train, test = np.asarray(train, float), np.asarray(test, float)
+    m = train.mean(0)
+    s_train = np.where(np.ptp(train, 0) == 0, 1.0, train.std(0))
+    s_test = np.where(np.ptp(test, 0) == 0, 1.0, test.std(0)) if len(test) > 1 else s_train
+    return (train - m) / s_train, (test - m) / s_test
+
+
+@wrong(1)
 def standardize_constant_column_nan(train, test):
     train, test = np.asarray(train, float), np.asarray(test, float)
     m, s = train.mean(0), train.std(0)

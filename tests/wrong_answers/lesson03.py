@@ -187,3 +187,28 @@ def choose_mse_for_the_median():
 @wrong(5)
 def choose_hinge_for_spam():
     return {**_CHOICES, "spam or not spam, one output logit per email": "categorical_hinge"}
+
+
+@wrong(1)
+def huber_linear_part_without_half_delta(y_true, y_pred, delta=1.0):
+    e = np.abs(np.asarray(y_pred, float) - y_true)
+    return float(np.mean(np.where(e <= delta, 0.5 * e**2, delta * e)))
+
+
+@wrong(1)
+def huber_squares_without_half(y_true, y_pred, delta=1.0):
+    e = np.abs(np.asarray(y_pred, float) - y_true)
+    return float(np.mean(np.where(e <= delta, e**2, delta * (e - 0.5 * delta))))
+
+
+@wrong(2)
+def bce_sums_instead_of_mean(y_true, logits):
+    z, y = np.asarray(logits, float), np.asarray(y_true, float)
+    return float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+
+@wrong(4)
+def hinge_sums_over_batch(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    others = np.where(y_true == 1, -np.inf, y_pred).max(axis=-1)
+    return float(np.sum(np.maximum(0, 1 + others - (y_true * y_pred).sum(-1))))
