@@ -1,7 +1,21 @@
 """Checks for lesson 11, reinforcement learning."""
+import copy
+
 import numpy as np
 
 from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+
+
+def _call_on_copies(fn, args, names, kwargs=None):
+    """fn(*args) on copies of the arguments, raising CheckFailed if it changed one in place. (Here in
+    produce, not only in the notebook's check, so that the grader, which runs only produce, sees it.)"""
+    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else copy.deepcopy(a) for a in args]
+    got = fn(*copies, **(kwargs or {}))
+    for name, original, passed in zip(names, args, copies):
+        if not np.array_equal(np.asarray(original), np.asarray(passed)):
+            raise CheckFailed(f"your function changed its input `{name}` in place: the caller still needs it. "
+                              "Work on a copy (np.array(...) copies; np.asarray(...) of a float64 array does not).")
+    return got
 
 
 class EpsilonGreedy(Exercise):
@@ -145,7 +159,7 @@ class QUpdate(Exercise):
 
     def produce(self, fn, case):
         q = case.args[0]
-        got = as_array(fn(*case.args), "your function")
+        got = as_array(_call_on_copies(fn, case.args, ["q"]), "your function")
         if got.shape != np.shape(q):
             raise CheckFailed(f"the new table has shape {got.shape}; it should have the shape of q, {np.shape(q)}.")
         return got
@@ -180,18 +194,20 @@ class DiscountedReturns(Exercise):
                       "carry rewards across it."),
             Case("a one-step episode in the middle", ([1.0, 1.0, 7.0, 1.0, 1.0], [F, T, T, F, T], 0.9)),
             Case("the last episode is unfinished (no done flag at the end)", ([1.0, 0.0, 2.0, 1.0], [T, F, F, F], 0.8)),
-            Case("200 rewards of 1 (a CartPole episode)", ([1.0] * 200, [F] * 199 + [T], 0.99)),
+            Case("200 rewards of 1 (a CartPole episode), as NumPy arrays (as in training)",
+                 (np.ones(200), np.arange(200) == 199, 0.99)),
         ]
         if rng is not None:
             for i in range(5):
                 n = int(rng.integers(1, 60))
-                cases.append(Case(f"random episodes #{i} ({n} steps)",
-                                  (list(np.round(rng.normal(size=n), 2)), list(rng.random(n) < 0.15),
-                                   float(rng.uniform(0, 1)))))
+                rewards, dones = np.round(rng.normal(size=n), 2), rng.random(n) < 0.15
+                gamma = float(rng.uniform(0, 1))
+                args = (rewards, dones, gamma) if i % 2 == 0 else (list(rewards), list(dones), gamma)   # arrays or lists
+                cases.append(Case(f"random episodes #{i} ({n} steps)", args))
         return cases
 
     def produce(self, fn, case):
-        return as_array(fn(*case.args), "your function")
+        return as_array(_call_on_copies(fn, case.args, ["rewards", "dones"]), "your function")
 
     def reference(self, rewards, dones, gamma):
         """Episode by episode, G = the rewards filtered by 1 / (1 - gamma z^-1), run backwards."""
@@ -344,11 +360,15 @@ class ReinforceLoss(Exercise):
         if problem is not None:
             p = _softmax(np.asarray(logits, "float64"))
             n, onehot = len(p), np.eye(p.shape[1])[actions]
+            taken_p = p[np.arange(n), actions]
             norm = (adv - adv.mean()) / (adv.std() + 1e-8)
             variants = [
                 ("It is the exact opposite: minimizing your loss makes good actions LESS likely (the sign).", -want),
                 ("It is the gradient of a SUM over the steps: average instead, so the step size does not grow "
                  "with the batch.", n * want),
+                ("It matches log(softmax(z) + a small constant): for an action the policy finds nearly impossible "
+                 "the gradient then vanishes, exactly where it should be largest. Use tf.nn.log_softmax.",
+                 -(adv * taken_p / (taken_p + 1e-8) / n)[:, None] * (onehot - p)),
                 ("It matches weighting the probabilities pi(a|s) instead of the log-probabilities.",
                  -(adv * p[np.arange(n), actions] / n)[:, None] * (onehot - p)),
                 ("It matches weighting the raw logits of the taken actions: take log_softmax first.",

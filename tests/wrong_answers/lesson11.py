@@ -245,3 +245,21 @@ def reinforce_loss_cross_entropy_on_logits_as_probabilities(logits, actions, ret
     import keras
     ce = keras.losses.sparse_categorical_crossentropy(actions, logits)   # from_logits forgotten
     return tf.reduce_mean(ce * tf.stop_gradient(returns - baselines))
+
+
+# ---- found by a second reader ------------------------------------------------------------------
+@wrong(3)
+def discounted_returns_in_place_in_the_rewards(rewards, dones, gamma):
+    rewards = np.asarray(rewards, dtype="float64")            # no copy when it already is a float64 array ...
+    for t in range(len(rewards) - 2, -1, -1):
+        if not dones[t]:
+            rewards[t] += gamma * rewards[t + 1]               # ... so this overwrites the caller's rewards
+    return rewards
+
+
+@wrong(4)
+def reinforce_loss_log_of_softmax_plus_epsilon(logits, actions, returns, baselines):
+    tf = _tf()
+    log_probs = tf.math.log(tf.nn.softmax(logits) + 1e-8)     # no nan, but no gradient for unlikely actions
+    taken = tf.gather(log_probs, actions, batch_dims=1)
+    return -tf.reduce_mean(taken * tf.stop_gradient(returns - baselines))
