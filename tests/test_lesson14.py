@@ -63,7 +63,14 @@ def test_alternative_graph_implementations_pass():
     l14.exercise_1(normalized_with_diagonal_matrices)
     l14.exercise_2(lambda units, activation=None: DenseAfterPropagation(units, activation))
     l14.exercise_2(lambda units, activation=None: BiasFirstNamesOwn(units, activation))
-    for fn in (message_pass_segments, message_pass_sparse, message_pass_loops):
+    def message_pass_dense_counts(x, edges, reduce="sum"):     # dense, but a repeated edge counts twice
+        edges = np.asarray(edges, dtype="int64").reshape(-1, 2)
+        a = np.zeros((len(x), len(x)))
+        np.add.at(a, (edges[:, 1], edges[:, 0]), 1.0)
+        out = a @ np.asarray(x, dtype=float)
+        return out / np.maximum(a.sum(axis=1), 1)[:, None] if reduce == "mean" else out
+
+    for fn in (message_pass_segments, message_pass_sparse, message_pass_loops, message_pass_dense_counts):
         l14.exercise_3(fn)
 
 
@@ -113,7 +120,21 @@ def test_other_label_propagations_pass():
         f[free] = np.linalg.lstsq(laplacian[np.ix_(free, free)], a[np.ix_(free, labelled)] @ y_labelled, rcond=None)[0]
         return f.tolist()
 
-    for fn in (with_self_loops_uniform_start, harmonic_solution):
+    def gauss_seidel_in_place(a, labelled, y_labelled):            # update one node at a time, newest values
+        a = np.asarray(a, dtype=float)
+        f = np.zeros((len(a), np.shape(y_labelled)[1]))
+        f[labelled] = y_labelled
+        free = np.setdiff1d(np.arange(len(a)), labelled)
+        for _ in range(100_000):
+            change = 0.0
+            for i in free:
+                new = a[i] @ f / a[i].sum()
+                change, f[i] = max(change, np.abs(new - f[i]).max()), new
+            if change < 1e-12:
+                break
+        return f
+
+    for fn in (with_self_loops_uniform_start, harmonic_solution, gauss_seidel_in_place):
         l14.exercise_4(fn)
 
 

@@ -1,9 +1,22 @@
 """Checks for lesson 14, graph neural networks."""
+import copy
 import re
 
 import numpy as np
 
 from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+
+
+def _call_on_copies(fn, args, names, kwargs=None):
+    """fn(*args) on copies of the arguments, raising CheckFailed if it changed one in place. (Here in
+    produce, not only in the notebook's check, so that the grader, which runs only produce, sees it.)"""
+    copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else copy.deepcopy(a) for a in args]
+    got = fn(*copies, **(kwargs or {}))
+    for name, original, passed in zip(names, args, copies):
+        if not np.array_equal(np.asarray(original), np.asarray(passed)):
+            raise CheckFailed(f"your function changed its input `{name}` in place: the caller still needs it. "
+                              "Work on a copy (np.array(...) copies; np.asarray(...) of a float64 array does not).")
+    return got
 
 
 def _random_graph(n, rng, p=0.35, weighted=False):
@@ -55,7 +68,7 @@ class NormalizedAdjacency(Exercise):
         return cases
 
     def produce(self, fn, case):
-        return as_array(fn(*case.args))
+        return as_array(_call_on_copies(fn, case.args, ["a"]))
 
     def judge(self, got, case):
         a = case.args[0]
@@ -150,8 +163,8 @@ class GCNLayer(Exercise):
             _layer_case("inside a tf.function (as in training)", r, 5, 3, 2, "relu", graph_mode=True,
                         hint="Use keras.ops (or TensorFlow) operations in call, not NumPy: in a tf.function "
                              "the inputs are symbolic tensors."),
-            Case("the initial weights of a fresh layer (60 features -> 8 units), before any training",
-                 (8, None, np.random.default_rng(7).normal(size=(5, 60)), np.eye(5), np.zeros((60, 8)), np.zeros(8)),
+            Case("the initial weights of a fresh layer (6 features -> 90 units), before any training",
+                 (90, None, np.random.default_rng(7).normal(size=(5, 6)), np.eye(5), np.zeros((6, 90)), np.zeros(90)),
                  {"initial": True},
                  hint="Pass initializer='glorot_uniform' for the kernel and initializer='zeros' for the bias to "
                       "add_weight. A kernel of equal values (zeros, ones) gives every unit the same output and the "
@@ -214,7 +227,10 @@ class GCNLayer(Exercise):
     def judge_initial(got, fan_in, fan_out):
         """Glorot scale: the kernel's values spread with std sqrt(2 / (fan_in + fan_out)) (uniform in
         +-sqrt(6 / (fan_in + fan_out)) for glorot_uniform; glorot_normal has the same std and passes too);
-        a constant kernel, or a scale far off (e.g. RandomNormal(stddev=1) or 0.05), fails."""
+        a constant kernel, or a scale far off (e.g. RandomNormal(stddev=1) or 0.05), fails. The case has
+        fan_in 6 and fan_out 90, so that the other scales are far from Glorot's (0.144) and no
+        initializer sits near a bound: He 0.58, LeCun 0.41, orthogonal at most 0.105 (the band is
+        0.108-0.180; the sample std of 540 Glorot values varies by about 2%)."""
         kernel, bias = np.asarray(got["kernel"]), np.asarray(got["bias"])
         if np.ptp(kernel) == 0:
             return ("the kernel starts with all its values equal: every unit then computes the same thing and "
@@ -271,6 +287,10 @@ class MessagePassing(Exercise):
                  hint="A node with no incoming edges gets zeros, not nan."),
             Case("an undirected graph with 6 features per node, mean",
                  (r.normal(size=(6, 6)), both([(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 0), (0, 3)]), "mean")),
+            Case("an edge listed twice (a multigraph: each copy carries its own message), mean",
+                 (r.normal(size=(4, 2)), np.array([(1, 0), (2, 0), (1, 0), (3, 2), (0, 3)]), "mean"),
+                 hint="Node 0 receives three messages, two of them from node 1: every row of the edge list is "
+                      "one message. A dense matrix filled with A[target, source] = 1 keeps only one copy."),
         ]
         if rng is not None:
             for i in range(4):
@@ -283,7 +303,7 @@ class MessagePassing(Exercise):
 
     def produce(self, fn, case):
         x, edges, reduce = case.args
-        return as_array(fn(x, edges, reduce=reduce))
+        return as_array(_call_on_copies(fn, (x, edges), ["x", "edges"], {"reduce": reduce}))
 
     def judge(self, got, case):
         x, edges, reduce = case.args
@@ -295,11 +315,22 @@ class MessagePassing(Exercise):
         received, sent = np.bincount(dst, minlength=n), np.bincount(src, minlength=n)
         summed, outgoing, dropped = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
         np.add.at(summed, dst, x[src])
+        pairs = np.unique(edges, axis=0).reshape(-1, 2)              # each (source, target) pair once
+        once, received_once = np.zeros_like(x), np.bincount(pairs[:, 1], minlength=n)
+        np.add.at(once, pairs[:, 1], x[pairs[:, 0]])
         np.add.at(outgoing, src, x[dst])
         dropped[dst] = x[src]                          # what out[targets] = / += x[sources] keeps
         mean = reduce == "mean"
         with np.errstate(all="ignore"):
             variants = self._variants(x, summed, outgoing, dropped, received, sent, n, mean)
+            if len(pairs) < len(edges):
+                variants += [
+                    ("It matches counting a repeated edge once: every row of the edge list is a message, "
+                     "a repeated one too (A[target, source] = 1 on a dense matrix keeps one copy).",
+                     once / np.maximum(received_once, 1)[:, None] if mean else once),
+                    ("It matches dividing by the number of different senders: the mean is over the messages "
+                     "received, a repeated edge counting twice.", summed / np.maximum(received_once, 1)[:, None]),
+                ]
         return problem + _diagnose(got, variants)
 
     @staticmethod
@@ -388,8 +419,7 @@ class LabelPropagation(Exercise):
         return cases
 
     def produce(self, fn, case):
-        a, labelled, y = case.args
-        return as_array(fn(a, labelled, y))
+        return as_array(_call_on_copies(fn, case.args, ["a", "labelled", "y_labelled"]))
 
     def reference(self, a, labelled, y_labelled):
         """The harmonic solution: F_U = (D_UU - A_UU)^-1 A_UL Y_L, F_L = Y_L."""

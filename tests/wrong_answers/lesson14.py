@@ -329,3 +329,31 @@ def label_propagation_stops_too_early(a, labelled, y_labelled):
             return new
         f = new
     return f
+
+
+# ---- found by a second reader ------------------------------------------------------------------
+@wrong(2)
+def gcn_layer_he_uniform_kernel(units, activation=None):
+    return ZeroKernel(units, activation, kernel_initializer="he_uniform")    # the ReLU rule, not Glorot
+
+
+@wrong(3)
+def message_pass_dense_matrix_keeps_one_copy_of_an_edge(x, edges, reduce="sum"):
+    x, edges = np.asarray(x, dtype="float64"), np.asarray(edges, dtype="int64").reshape(-1, 2)
+    a = np.zeros((len(x), len(x)))
+    a[edges[:, 1], edges[:, 0]] = 1.0                      # a repeated edge is set to 1 again, not counted twice
+    out = a @ x
+    if reduce == "mean":
+        out /= np.maximum(a.sum(axis=1), 1)[:, None]
+    return out
+
+
+@wrong(3)
+def message_pass_mean_over_distinct_senders(x, edges, reduce="sum"):
+    x, edges = np.asarray(x, dtype="float64"), np.asarray(edges, dtype="int64").reshape(-1, 2)
+    out = np.zeros_like(x)
+    np.add.at(out, edges[:, 1], x[edges[:, 0]])
+    if reduce == "mean":
+        senders = np.array([len(set(edges[edges[:, 1] == i, 0].tolist())) for i in range(len(x))])
+        out /= np.maximum(senders, 1)[:, None]
+    return out
