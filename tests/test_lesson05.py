@@ -74,3 +74,27 @@ def test_the_paper_form_fails_only_where_epsilon_matters():
     assert failing and all("epsilon" in label for label in failing), failing
     with pytest.raises(CheckFailed, match="keras.optimizers.Adam on a gradient of 1e-8"):
         ex.check(paper_form)
+
+
+def test_more_alternatives_pass():
+    l05 = lesson("05")
+
+    def argsort_of_uniforms(x, y, batch_size, rng):
+        order = np.argsort(rng.random(len(y)))
+        return [(x[order[i:i + batch_size]], y[order[i:i + batch_size]]) for i in range(0, len(y), batch_size)]
+
+    def child_generator_drawn_from_rng(x, y, batch_size, rng):
+        order = np.random.default_rng(rng.integers(2**32)).permutation(len(y))   # still reproducible from rng
+        for start in range(0, len(y), batch_size):
+            yield x[order[start:start + batch_size]], y[order[start:start + batch_size]]
+
+    def keras_source_in_place(w, grad, m, v, t, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        m += (grad - m) * (1 - beta_1)                      # Keras's assign_add form, on the copies it is given
+        v += (np.square(grad) - v) * (1 - beta_2)
+        alpha = lr * np.sqrt(1 - np.power(beta_2, t)) / (1 - np.power(beta_1, t))
+        w -= m * alpha / (np.sqrt(v) + epsilon)
+        return w, m, v
+
+    for fn in (argsort_of_uniforms, child_generator_drawn_from_rng):
+        _all_cases(l05.EXERCISES[1], fn)
+    _all_cases(l05.EXERCISES[2], keras_source_in_place)

@@ -102,6 +102,10 @@ class TwoLayerBackprop(Exercise):
             Case("large weights (confident logits)", net(5, 3, 4, 3, r, scale=10.0),
                  hint="Compute softmax stably (subtract each row's maximum)."),
         ]
+        x, _, *weights = net(6, 3, 5, 4, r)
+        cases.append(Case("4 classes, but this batch only has labels 0 and 1", (x, np.array([0, 1, 1, 0, 1, 0]), *weights),
+                          hint="The one-hot needs one column per logit (W2.shape[1] classes), not y.max() + 1: "
+                               "a batch need not contain every class."))
         if rng is not None:
             for i in range(5):
                 n, d, h, k = (int(v) for v in rng.integers(1, 12, 4))

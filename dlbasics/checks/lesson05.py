@@ -81,9 +81,11 @@ class Minibatches(Exercise):
         x = np.arange(n * 2, dtype="float64").reshape(n, 2)     # row i is (2i, 2i+1): traceable
         y = np.arange(n, dtype="float64") * 10
         x0, y0 = x.copy(), y.copy()
-        epochs = []
-        for seed in (0, 1, 0):          # seed 0 twice: the same generator state must give the same epoch
-            batches = fn(x, y, batch_size, np.random.default_rng(seed))
+        epochs, generators = [], {0: np.random.default_rng(0), 1: np.random.default_rng(1), 2: np.random.default_rng(0)}
+        # seed 0 twice: the same generator state must give the same epoch; then a second epoch from the
+        # generator of the third call (as a training loop does): it must draw a new order
+        for call in (0, 1, 2, 2):
+            batches = fn(x, y, batch_size, generators[call])
             try:
                 batches = list(batches)
             except TypeError:
@@ -127,6 +129,9 @@ class Minibatches(Exercise):
             return ("two calls with np.random.default_rng(0) gave different orders: shuffle with the generator "
                     "`rng` you are given (rng.permutation), not with np.random or a new generator, so that a "
                     "seed reproduces the run.")
+        if len(orders) > 3 and n > 6 and np.array_equal(orders[2], orders[3]):
+            return ("two epochs drawn one after the other from the same generator came out in the same order: "
+                    "draw from `rng` itself (not from a copy of it), so that each epoch gets a fresh shuffle.")
         return None
 
     def reference(self, x, y, batch_size, rng):

@@ -185,3 +185,13 @@ def minibatches_shuffle_only_the_batch_order(x, y, batch_size, rng):
     starts = rng.permutation(np.arange(0, len(y), batch_size))     # fixed batches, visited in random order
     for start in starts:
         yield x[start:start + batch_size], y[start:start + batch_size]
+
+
+@wrong(2)
+def minibatches_shuffle_a_copy_of_rng(x, y, batch_size, rng):
+    import copy
+
+    order = copy.deepcopy(rng).permutation(len(y))    # leaves rng untouched: every epoch gets the same order
+    for start in range(0, len(y), batch_size):
+        idx = order[start:start + batch_size]
+        yield x[idx], y[idx]
