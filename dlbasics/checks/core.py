@@ -58,14 +58,19 @@ class Exercise:
     def run(self, fn, case):
         """`produce` under the exercise's floating-point rules: the one way both the notebook
         check and the grader's runner call learner code. Raises what the learner's code raised;
-        a FloatingPointError becomes a CheckFailed that says what overflowed."""
+        a FloatingPointError becomes a CheckFailed that says what overflowed, and so does an
+        edit of the case's inputs in place (checked here so that the grader catches it too)."""
+        before = copy.deepcopy((case.args, case.kwargs))
         try:
             with warnings.catch_warnings(), np.errstate(**self.fp_errors):
                 warnings.simplefilter("ignore")   # e.g. overflow warnings: the values are judged instead
-                return self.produce(fn, case)
+                got = self.produce(fn, case)
         except FloatingPointError as e:
             raise CheckFailed(f"your code hit a floating-point error ({e}): an intermediate value "
                               "overflowed or became nan, even if the final result looks fine.") from None
+        if not _same(before, (case.args, case.kwargs)):
+            raise CheckFailed("your function changed its input in place; work on a copy or build a new array.")
+        return got
 
     def judge(self, got, case):
         """None when `got` is right for `case`, else a sentence saying what differs."""
@@ -95,7 +100,6 @@ class Exercise:
 
     def try_case(self, fn, case):
         """Run and judge one case; a sentence describing the problem, or None."""
-        before = copy.deepcopy((case.args, case.kwargs))
         try:
             got = self.run(fn, case)
         except NotImplementedError:
@@ -104,8 +108,6 @@ class Exercise:
             return str(e)
         except Exception as e:          # the learner's code raised: say what, not where in the checker
             return f"your code raised {type(e).__name__}: {e}"
-        if not _same(before, (case.args, case.kwargs)):
-            return "your function changed its input in place; work on a copy or build a new array."
         return self.judge(got, case)
 
 
