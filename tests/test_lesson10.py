@@ -52,6 +52,19 @@ def test_alternative_gan_implementations_pass():
         g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_weights), generator.trainable_weights))
         return d_loss, g_loss
 
+    @tf.function                                                # decorated once: retraced for each case's new models
+    def step_decorated(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+        bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        with tf.GradientTape(persistent=True) as tape:          # one tape, still sequential: D updated before G's loss
+            fake = generator(noise, training=True)
+            r, f = discriminator(real, training=True), discriminator(fake, training=True)
+            d_loss = bce(tf.ones_like(r), r) + bce(tf.zeros_like(f), f)
+            d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables)
+            f = discriminator(fake, training=True)
+            g_loss = bce(tf.ones_like(f), f)
+        g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables)
+        return d_loss, g_loss
+
     def slerp_loop(z0, z1, steps):                              # a list of rows, unit vectors for the angle
         u0, u1 = z0 / np.linalg.norm(z0), z1 / np.linalg.norm(z1)
         omega = np.arccos(np.clip(np.sum(u0 * u1), -1, 1))
@@ -67,6 +80,7 @@ def test_alternative_gan_implementations_pass():
     l10.exercise_1(losses_with_tf_nn)
     l10.exercise_2(step_simultaneous)
     l10.exercise_2(lambda *args: tf.function(step_graph)(*args))   # traced into a graph on every call
+    l10.exercise_2(step_decorated)
     l10.exercise_3(slerp_loop)
 
 

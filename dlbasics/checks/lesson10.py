@@ -108,12 +108,16 @@ def _tiny_models(spec):
     """A small generator and discriminator with weights drawn from spec's seed. With
     spec["layers"] == "bn-dropout", the generator has a BatchNormalization layer and the
     discriminator a dropout layer, as the lesson's DCGAN does: a step that runs either model in
-    inference mode (training=False, or no flag outside fit) computes different losses and updates."""
+    inference mode (training=False, or no flag: inference even inside fit's train_step) computes
+    different losses and updates. The generator's Dense layer before BatchNormalization has no bias
+    (as in DCGAN blocks): BatchNormalization cancels it, so its gradient is zero up to rounding, and
+    Adam (which divides by the gradient's size) would turn that rounding into an update that depends
+    on the order of the learner's operations."""
     import keras
 
     rng = np.random.default_rng(spec["seed"])
     special = spec.get("layers") == "bn-dropout"
-    g_layers = [keras.Input((spec["latent"],)), keras.layers.Dense(spec["hidden"])]
+    g_layers = [keras.Input((spec["latent"],)), keras.layers.Dense(spec["hidden"], use_bias=not special)]
     g_layers += [keras.layers.BatchNormalization(momentum=0.8)] if special else []
     g_layers += [keras.layers.Activation("relu"), keras.layers.Dense(spec["dim"])]
     d_layers = [keras.Input((spec["dim"],)), keras.layers.Dense(spec["hidden"], activation="tanh")]
@@ -153,6 +157,10 @@ def _run_steps(step, spec):
 
     gen, disc = _tiny_models(spec)
     g_opt, d_opt = _optimizers(spec)
+    # Built before the first step, so a step decorated with @tf.function (traced anew for each case's new
+    # models) never has to create optimizer variables on a later trace, which TensorFlow forbids.
+    g_opt.build(gen.trainable_variables)
+    d_opt.build(disc.trainable_variables)
     trace = []
     for real, noise in _batches(spec):
         out = step(gen, disc, g_opt, d_opt, tf.constant(real), tf.constant(noise))
@@ -213,9 +221,11 @@ _simultaneous_step = _gan_step(simultaneous=True)
 # Steps that run a model in inference mode, with what to tell a learner whose step matches one.
 _INFERENCE_MODE_STEPS = [
     (dict(everything=False), "your step runs the models in inference mode (training=False, or no training "
-     "argument: outside fit that means inference). Pass training=True to every call of both models."),
+     "argument, which means inference even inside fit's train_step). Pass training=True to every call of "
+     "both models."),
     (dict(simultaneous=True, everything=False), "your step runs the models in inference mode (training=False, "
-     "or no training argument: outside fit that means inference). Pass training=True to every call."),
+     "or no training argument, which means inference even inside fit's train_step). Pass training=True to "
+     "every call."),
     (dict(g_training_in_d_step=False), "in the discriminator step your generator runs in inference mode "
      "(training=False). 'Held fixed' means its weights are not updated (they are not given to the "
      "optimizer), not inference mode: call it with training=True so the fakes are the ones it trains on."),

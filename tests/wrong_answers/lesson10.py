@@ -288,3 +288,65 @@ def slerp_guard_only_for_angle_zero(z0, z1, steps):
 def slerp_of_the_unit_vectors(z0, z1, steps):
     # interpolates the directions only: every row has length 1 instead of going from |z0| to |z1|
     return _slerp_t(np.asarray(z0) / np.linalg.norm(z0), np.asarray(z1) / np.linalg.norm(z1), np.linspace(0, 1, steps))
+
+
+@wrong(2)
+def gan_train_step_flag_on_generator_only(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # training=True on the generator, forgotten on every discriminator call (its dropout is then off)
+    with tf.GradientTape() as tape:
+        fake = generator(noise, training=True)
+        r, f = discriminator(real), discriminator(fake)
+        d_loss = _BCE(tf.ones_like(r), r) + _BCE(tf.zeros_like(f), f)
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        f = discriminator(generator(noise, training=True))
+        g_loss = _BCE(tf.ones_like(f), f)
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_generator_in_inference_mode_in_its_own_step(generator, discriminator, g_optimizer, d_optimizer,
+                                                               real, noise):
+    # training=False on the generator in the generator step: BatchNormalization uses its moving statistics
+    with tf.GradientTape() as tape:
+        d_loss = _d_loss(discriminator, real, generator(noise, training=True))
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        g_loss = _g_loss(discriminator, generator(noise, training=False))
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_generator_step_updates_both_models(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # the generator's loss applied to every variable: the discriminator is not held fixed in that half
+    with tf.GradientTape() as tape:
+        d_loss = _d_loss(discriminator, real, generator(noise, training=True))
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    variables = generator.trainable_variables + discriminator.trainable_variables
+    with tf.GradientTape() as tape:
+        g_loss = _g_loss(discriminator, generator(noise, training=True))
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+    return d_loss, g_loss
+
+
+@wrong(2)
+def gan_train_step_loss_computed_after_the_tape(generator, discriminator, g_optimizer, d_optimizer, real, noise):
+    # only the forward pass is under the tape: the loss is not recorded, so there is no gradient
+    with tf.GradientTape() as tape:
+        r = discriminator(real, training=True)
+        f = discriminator(generator(noise, training=True), training=True)
+    d_loss = _BCE(tf.ones_like(r), r) + _BCE(tf.zeros_like(f), f)
+    d_optimizer.apply_gradients(zip(tape.gradient(d_loss, discriminator.trainable_variables),
+                                    discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        g_loss = _g_loss(discriminator, generator(noise, training=True))
+    g_optimizer.apply_gradients(zip(tape.gradient(g_loss, generator.trainable_variables),
+                                    generator.trainable_variables))
+    return d_loss, g_loss

@@ -245,3 +245,49 @@ def loop_mean_weighted_by_batch_count_of_full_batches(model, optimizer, loss_fn,
             total, batches = total + float(loss) * len(x), batches + 1
         history.append(total / (batches * size))
     return history
+
+
+@wrong(2)
+def loop_adds_regularization_after_the_tape(model, optimizer, loss_fn, dataset, epochs):
+    # the penalty is added once the tape has stopped recording: the gradient has no path to it
+    history = []
+    for _ in range(epochs):
+        total = count = 0
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            loss = loss + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            total, count = total + float(loss) * len(x), count + len(x)
+        history.append(total / count)
+    return history
+
+
+@wrong(2)
+def loop_mean_metric_never_reset(model, optimizer, loss_fn, dataset, epochs):
+    # a keras.metrics.Mean, size-weighted, but not reset at each epoch: a running mean over all epochs so far
+    mean, history = keras.metrics.Mean(), []
+    for _ in range(epochs):
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            mean.update_state(loss, sample_weight=tf.shape(x)[0])
+        history.append(float(mean.result()))
+    return history
+
+
+@wrong(2)
+def loop_reports_loss_without_the_penalty(model, optimizer, loss_fn, dataset, epochs):
+    # trains on loss + penalty, but logs the data loss only: fit's reported loss includes model.losses
+    history = []
+    for _ in range(epochs):
+        total = count = 0
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                data_loss = loss_fn(y, model(x, training=True))
+                loss = data_loss + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            total, count = total + float(data_loss) * len(x), count + len(x)
+        history.append(total / count)
+    return history
