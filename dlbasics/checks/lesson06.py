@@ -41,6 +41,10 @@ def _fit(callback, model, val_losses, first_tag):
     epochs_run = 0
     for epoch, v in enumerate(val_losses):
         callback.on_epoch_begin(epoch, {})
+        if epoch and model.weights_id != first_tag + epoch:
+            raise CheckFailed(f"the callback changed the model's weights during training (before epoch {epoch + 1}); "
+                              "training must go on from where it is. Put the best weights back only when "
+                              "training ends, in on_train_end.")
         model.weights_id = first_tag + epoch + 1      # training during the epoch changed the weights
         epochs_run = epoch + 1
         callback.on_epoch_end(epoch, {"loss": 1.0, "val_loss": float(v)})
@@ -171,9 +175,9 @@ def _paired(rng, n, acc_a, disagree, a_wins):
 
 class CompareOnValidation(Exercise):
     number, title = 3, "compare_on_validation"
-    hint = ("The images are the independent units, and both models saw the same ones. Per image, "
-            "(A right) - (B right) is 1, 0 or -1; the accuracy difference is the mean of these n values, "
-            "and the standard error of a mean is the standard deviation of its values divided by sqrt(n).")
+    hint = ("The images are the independent units, and both models saw the same ones: find one number per "
+            "image whose mean over the n images is the accuracy difference. The standard error of a mean is "
+            "the standard deviation of its values divided by sqrt(n).")
     se_rtol = 0.01                  # std with ddof=0 or ddof=1: both fine for n >= 200
 
     def cases(self, rng=None):

@@ -127,6 +127,8 @@ class OutputSize(Exercise):
             (28, 5, 2, "valid", 1, "With a stride, count the window positions 0, s, 2s, ... that still fit (round down)."),
             (7, 3, 2, "same", 1, "'same' divides by the stride and rounds UP: a partial last step still gives an output."),
             (10, 2, 3, "same", 1, "'same' ignores the kernel size: only the size and the stride matter."),
+            (28, 4, 1, "same", 1, "With stride 1, 'same' keeps the size for an even kernel too (the padding is then "
+                                  "uneven), not only for odd ones."),
             (28, 3, 1, "valid", 2, "A dilated kernel skips pixels: with dilation d a k-wide kernel spans d * (k - 1) + 1 pixels."),
             (28, 3, 1, "same", 3, ""),
             (27, 2, 2, "valid", 1, "2x2 pooling with stride 2 on an odd size drops the last row."),
@@ -227,6 +229,30 @@ def conv_layers_and_cost(model):
     return convs, int(cost)
 
 
+def _last_activation(model):
+    """Refuse a last-layer activation the course's convention has no place for. `tf.nn.softmax` is a
+    softmax too (its name is softmax_v2): with a from_logits=True loss it squashes twice; relu or
+    tanh on the last layer give neither probabilities nor free logits."""
+    last = model.layers[-1] if model.layers else None
+    name = getattr(getattr(last, "activation", None), "__name__", "linear")
+    if name in ("softmax", "sigmoid", "linear"):
+        return
+    loss = getattr(model, "loss", None)
+    config = loss.get_config() if hasattr(loss, "get_config") else {}
+    if name == "log_softmax":           # log-probabilities are logits too (softmax gives the probabilities back)
+        if not config.get("from_logits", False):
+            raise CheckFailed("the last layer gives log-probabilities (log_softmax), but the loss expects "
+                              "probabilities: pass from_logits=True to the loss, or use a softmax.")
+        return
+    if "softmax" in name:
+        if config.get("from_logits", False):
+            raise CheckFailed(f"the last layer applies a softmax ({name}), and the loss has from_logits=True: the "
+                              "loss applies softmax a second time. Use one or the other (lesson 03).")
+        return
+    raise CheckFailed(f"the last layer applies {name}: a classifier's last layer gives either probabilities "
+                      "(softmax) or logits (no activation, with a from_logits=True loss), as in lesson 03.")
+
+
 class DesignCNN(Exercise):
     number, title = 3, "build_cnn"
     hint = ("Think about where the parameters and the multiply-adds go (Flatten feeds every value of the "
@@ -255,6 +281,12 @@ class DesignCNN(Exercise):
             raise CheckFailed("the model does not accept a batch of images of shape (28, 28, 1).") from None
         if out != (None, 10):
             raise CheckFailed(f"the model's output has shape {out}; it should give 10 values per image, one per class.")
+        _last_activation(model)
+        for layer in _layers(model):
+            scale = getattr(layer, "scale", None) if isinstance(layer, keras.layers.Rescaling) else None
+            if isinstance(scale, (int, float)) and abs(scale) < 0.1:
+                raise CheckFailed(f"the model rescales its input by {scale:.4g}, but the images arrive already "
+                                  "scaled to 0..1 (the shipped CNN of section 8 takes raw 0..255 pixels; this one does not).")
         head = output_head(model)       # softmax + probability loss, or logits + from_logits=True
         last = model.layers[-1]
         if head == "probabilities" and getattr(getattr(last, "activation", None), "__name__", "") == "sigmoid":

@@ -35,7 +35,7 @@ def suggest_an_index_not_a_rate(lrs, losses):
 
 
 def _patience(patience, strict=True, restore=True, reset=True, restore_on_stop_only=False,
-              state_in_init=False, live_weights=False, late_by_one=False):
+              state_in_init=False, live_weights=False, late_by_one=False, roll_back=False):
     class Stopper(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
@@ -55,6 +55,8 @@ def _patience(patience, strict=True, restore=True, reset=True, restore_on_stop_o
                     self.wait = 0
             else:
                 self.wait += 1
+                if roll_back and self.weights_kept is not None:
+                    self.model.set_weights(self.weights_kept)
             if (self.wait > patience) if late_by_one else (self.wait >= patience):
                 self.model.stop_training = True
                 if restore_on_stop_only and self.weights_kept is not None:
@@ -97,6 +99,13 @@ def patience_state_set_in_init(patience):
 def patience_keeps_live_weights(patience):
     """Keeps self.model.weights (the live variables), not a copy: 'restoring' changes nothing."""
     return _patience(patience, live_weights=True)
+
+
+@wrong(2)
+def patience_rolls_back_after_every_worse_epoch(patience):
+    """Puts the best weights back as soon as an epoch is worse, so training restarts from them: not
+    early stopping (the final weights are the best either way, only the training path differs)."""
+    return _patience(patience, roll_back=True)
 
 
 @wrong(2)

@@ -134,6 +134,14 @@ def output_size_same_depends_on_kernel(size, kernel_size, stride=1, padding="val
 
 
 @wrong(2)
+def output_size_same_pads_half_the_span_each_side(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """'same' as span // 2 zeros on each side (PyTorch's padding=k // 2): one too many for an even kernel."""
+    span = dilation * (kernel_size - 1) + 1
+    pad = span // 2 if padding == "same" else 0
+    return (size + 2 * pad - span) // stride + 1
+
+
+@wrong(2)
 def output_size_dilation_multiplies_the_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
     """Span taken as k * d instead of d * (k - 1) + 1."""
     if padding == "same":
@@ -231,3 +239,35 @@ def build_cnn_for_flat_vectors():
                               L.Flatten(), L.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     return model
+
+
+@wrong(3)
+def build_cnn_tf_softmax_with_from_logits():
+    """TensorFlow's softmax (`tf.nn.softmax`, named softmax_v2) as the head, and from_logits=True: a
+    double softmax that still trains to about 0.86 on TensorFlow, so only the check's eye catches it."""
+    import tensorflow as tf
+
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation=tf.nn.softmax)],
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+
+@wrong(3)
+def build_cnn_relu_head():
+    """relu on the last layer too, as on every hidden layer: neither probabilities nor logits."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="relu")])
+
+
+@wrong(3)
+def build_cnn_rescales_again():
+    """Rescaling(1/255) first, like the shipped CNN, on images already in 0..1: they reach the network
+    1/255 as bright, and three epochs get nowhere (validation accuracy about 0.10)."""
+    L = keras.layers
+    return _compiled([L.Rescaling(1 / 255), L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")])
