@@ -128,6 +128,17 @@ def test_alternative_dec_rounds_pass():
         q_new = model.predict(x, verbose=0)
         return list(p), q_new, float((q_new.argmax(1) != labels).sum() / len(x))
 
-    for fn in (round_with_model_call, round_with_gradient_tape):
+    def round_with_train_on_batch(model, x, labels):                    # its own shuffled batches, p fixed
+        q = np.asarray(model(x), dtype="float64")
+        p = q ** 2 / q.sum(axis=0)
+        p /= p.sum(axis=1, keepdims=True)
+        order = np.random.default_rng(1).permutation(len(x))
+        for start in range(0, len(x), 256):
+            rows = order[start:start + 256]
+            model.train_on_batch(x[rows], p[rows])
+        q_new = np.asarray(model(x))
+        return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+    for fn in (round_with_model_call, round_with_gradient_tape, round_with_train_on_batch):
         ex4.check(fn, quiet=True)
     ex4.check(round_with_model_call, cases=ex4.cases(np.random.default_rng(5))[2:], quiet=True)

@@ -44,6 +44,11 @@ class BuildVocabulary(Exercise):
             Case("punctuation standing alone between spaces", (["a film -- and more", "a film ... a plot !", "and - more"], None),
                  hint="A token made only of punctuation, like '--', becomes empty once the punctuation is "
                       "deleted; str.split() on the whole standardized text never produces empty tokens."),
+            Case("digits, underscores and a curly apostrophe", (["Top 10 films of 2004", "my_top 10 list, the year’s best",
+                                                                  "the 3rd_act of 10"], None),
+                 hint="Delete exactly the characters of string.punctuation: digits are not in it ('10' stays a "
+                      "token), '_' is (\"my_top\" becomes 'mytop'), and the curly apostrophe ’ is not "
+                      "(\"year’s\" stays as it is). A regex such as [^\\w\\s] or [^a-z\\s] deletes a different set."),
             Case("tabs, newlines and extra spaces", (["  so   much\tspace\n", "space so", ""], None),
                  hint="str.split() with no argument splits on any run of whitespace and drops empty strings."),
             Case("max_tokens keeps the most frequent", (["a a a a b b b c c d", "a b c e", "b"], 5),

@@ -1,4 +1,5 @@
 """Plausible mistakes for the exercises of lesson 12 (see tests/wrong_answers/__init__.py)."""
+import re
 import string
 from collections import Counter
 
@@ -235,3 +236,17 @@ def cosine_divides_by_the_whole_matrix_norm(a, b):
 def sample_makes_a_new_generator_each_call(logits, temperature, rng):
     p = _softmax(np.asarray(logits, dtype="float64") / temperature)
     return int(np.random.default_rng(0).choice(len(p), p=p))   # the same draw every time
+
+
+@wrong(1)
+def vocabulary_regex_keeps_underscores(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in re.sub(r"[^\w\s]", "", text.lower()).split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # '_' is a word character, not deleted
+    return vocab[:max_tokens] if max_tokens else vocab
+
+
+@wrong(1)
+def vocabulary_keeps_only_letters(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in re.sub(r"[^a-z\s]", "", text.lower()).split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # digits deleted too: '10' disappears
+    return vocab[:max_tokens] if max_tokens else vocab

@@ -194,3 +194,30 @@ def target_frequency_from_the_grand_total(q):
     q = np.asarray(q, float)
     weight = q ** 2 / q.sum()                                   # one number, not one per cluster
     return weight / weight.sum(axis=1, keepdims=True)
+
+
+@wrong(4)
+def dec_round_trains_on_the_hard_labels_of_p(model, x, labels):
+    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    model.fit(x, np.eye(p.shape[1])[p.argmax(1)], batch_size=256, epochs=1, verbose=0)   # argmax of p, one-hot
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_target_refreshed_after_every_batch(model, x, labels):
+    p = first_p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    for start in range(0, len(x), 256):                      # all points, but the target moves with the model
+        model.train_on_batch(x[start:start + 256], p[start:start + 256])
+        p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return first_p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_rows_of_p_and_x_misaligned(model, x, labels):
+    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    shuffled = x[np.random.default_rng(0).permutation(len(x))]   # shuffled the inputs, not the targets
+    model.fit(shuffled, p, batch_size=256, epochs=1, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
