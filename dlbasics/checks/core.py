@@ -165,25 +165,33 @@ def output_head(model):
 
     The course's convention (lesson 03): a classifier ends either in softmax/sigmoid with a loss
     on probabilities, or in a linear layer (logits) with `from_logits=True`. Both train alike.
-    The two mixed-up pairings raise CheckFailed: softmax + from_logits=True squashes twice,
-    logits + from_logits=False feeds raw scores to a loss that expects probabilities."""
+    The mixed-up pairings raise CheckFailed: softmax + from_logits=True squashes twice, logits +
+    from_logits=False feeds raw scores to a loss that expects probabilities, and any other last
+    activation (relu, tanh) gives neither. `tf.nn.softmax` counts as a softmax (its name is
+    softmax_v2); log_softmax gives log-probabilities, which are logits."""
     import keras
 
     last = model.layers[-1] if model.layers else None
-    activation = getattr(getattr(last, "activation", None), "__name__", "linear")
-    if isinstance(last, (keras.layers.Softmax, keras.layers.Activation)) and not hasattr(last, "units"):
-        activation = "softmax" if isinstance(last, keras.layers.Softmax) else activation
-    squashed = activation in ("softmax", "sigmoid")
-    loss = getattr(model, "loss", None)
-    if isinstance(loss, str):
-        from_logits = False
+    if isinstance(last, keras.layers.Softmax):
+        activation = "softmax"
     else:
-        config = loss.get_config() if hasattr(loss, "get_config") else {}
-        from_logits = bool(config.get("from_logits", False))
+        activation = getattr(getattr(last, "activation", None), "__name__", "linear")
+    loss = getattr(model, "loss", None)
+    config = loss.get_config() if hasattr(loss, "get_config") and not isinstance(loss, str) else {}
+    from_logits = bool(config.get("from_logits", False))
+    if activation == "log_softmax":
+        if not from_logits:
+            raise CheckFailed("the last layer gives log-probabilities (log_softmax), but the loss expects "
+                              "probabilities: pass from_logits=True to the loss, or use a softmax.")
+        return "logits"
+    squashed = "softmax" in activation or activation == "sigmoid"
+    if not squashed and activation != "linear":
+        raise CheckFailed(f"the last layer applies {activation}: a classifier's last layer gives either "
+                          "probabilities (softmax/sigmoid) or logits (no activation, with from_logits=True), as in lesson 03.")
     if squashed and from_logits:
         raise CheckFailed(f"the last layer applies {activation}, and the loss has from_logits=True: the loss "
-                          f"applies {activation} a second time. Use one or the other (lesson 03).")
-    if not squashed and not from_logits and activation in ("linear", None):
+                          f"applies it a second time. Use one or the other (lesson 03).")
+    if not squashed and not from_logits:
         raise CheckFailed("the last layer outputs raw scores (logits), but the loss expects probabilities: "
                           "either add a softmax/sigmoid to the last layer or pass from_logits=True to the loss.")
     return "probabilities" if squashed else "logits"

@@ -296,8 +296,23 @@ class AdditiveAttention(Exercise):
         return cases
 
     def produce(self, fn, case):
+        import keras
+
         query, keys, v, mask = case.args
-        got = fn(query.copy(), keys.copy(), v.copy(), None if mask is None else mask.copy())
+        # Calling Keras's own attention layer would skip the whole exercise: for the length of
+        # the call, the layer says so instead of answering (patched on the class, so a name the
+        # learner imported earlier is caught too; AdditiveAttention inherits this `call`).
+        original = keras.layers.Attention.call
+
+        def shortcut(*args, **kwargs):
+            raise CheckFailed("your function used Keras's attention layer: the exercise is to compute the "
+                              "scores, the softmax and the weighted sum yourself (NumPy or keras.ops).")
+
+        keras.layers.Attention.call = shortcut
+        try:
+            got = fn(query.copy(), keys.copy(), v.copy(), None if mask is None else mask.copy())
+        finally:
+            keras.layers.Attention.call = original
         if got is None:
             raise CheckFailed("your function returned None. Did you forget `return context, weights`?")
         if not isinstance(got, (tuple, list)) or len(got) != 2:

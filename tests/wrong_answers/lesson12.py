@@ -149,6 +149,18 @@ def attention_ignores_the_mask(query, keys, v, mask=None):
 
 
 @wrong(4)
+def attention_with_the_keras_layer(query, keys, v, mask=None):
+    import keras
+    from keras.layers import AdditiveAttention as _KerasAdditiveAttention
+
+    layer = _KerasAdditiveAttention(dtype="float64")
+    layer.build([query.shape, keys.shape])
+    layer.set_weights([np.asarray(v, "float64")])
+    context, weights = layer([query, keys], mask=[None, mask], return_attention_scores=True)
+    return keras.ops.convert_to_numpy(context), keras.ops.convert_to_numpy(weights)
+
+
+@wrong(4)
 def attention_softmax_over_the_queries(query, keys, v, mask=None):
     scores = _attention_scores(query, keys, v)
     if mask is not None:
