@@ -49,6 +49,28 @@ def test_alternative_recurrent_implementations_pass():
             states.append(keras.ops.convert_to_numpy(out))
         return np.stack(states, axis=1)
 
+    def forward_in_float32(x, h0, W, U, b):
+        x, h, W, U, b = (np.asarray(v, "float32") for v in (x, h0, W, U, b))   # the networks' own precision
+        states = []
+        for t in range(x.shape[1]):
+            h = np.tanh(x[:, t] @ W + h @ U + b)
+            states.append(h)
+        return np.stack(states, axis=1)
+
+    def forward_with_a_float32_keras_layer(x, h0, W, U, b):
+        layer = keras.layers.SimpleRNN(W.shape[1], return_sequences=True)     # float32, Keras's default
+        layer.build(x.shape)
+        layer.set_weights([W, U, b])
+        return keras.ops.convert_to_numpy(layer(x.astype("float32"), initial_state=h0.astype("float32")))
+
+    def gradient_forward_mode(x, h0, w, u, b):
+        jacobian, h = np.zeros(len(x)), h0          # jacobian[s] = d h_t / d x_s, carried forward in t
+        for t, x_t in enumerate(x):
+            h = np.tanh(w * x_t + u * h + b)
+            jacobian = (1 - h ** 2) * u * jacobian
+            jacobian[t] = (1 - h ** 2) * w
+        return jacobian
+
     def gradient_with_a_tape(x, h0, w, u, b):
         x = tf.Variable(np.asarray(x, "float64"))
         with tf.GradientTape() as tape:
@@ -81,7 +103,8 @@ def test_alternative_recurrent_implementations_pass():
 
     for n, fn in ((1, windows_by_sliding_view), (1, windows_in_a_loop), (1, windows_cast_to_float32),
                   (2, forward_in_tensorflow), (2, forward_with_einsum_into_a_preallocated_array),
-                  (2, forward_with_keras_cell), (4, gradient_with_a_tape), (4, gradient_from_cumulative_products)):
+                  (2, forward_with_keras_cell), (2, forward_in_float32), (2, forward_with_a_float32_keras_layer),
+                  (4, gradient_with_a_tape), (4, gradient_from_cumulative_products), (4, gradient_forward_mode)):
         ex = l08.EXERCISES[n - 1]
         ex.check(fn, quiet=True)
         ex.check(fn, cases=ex.cases(np.random.default_rng(3)), quiet=True)

@@ -77,7 +77,7 @@ class RNNForward(Exercise):
     hint = ("Loop over the time axis (axis 1 of x, not the batch axis 0): each step takes that step's inputs "
             "x[:, t] and the state the previous step produced (h0 for the first step), and returns the next "
             "state. Collect one state per step and stack them along axis 1.")
-    rtol, atol = 1e-7, 1e-9
+    rtol, atol = 1e-5, 1e-6          # float32 arithmetic (or a float32 Keras cell) passes; every mistake is off by far more
 
     @staticmethod
     def _case(label, r, batch, steps, features, units, h0="zeros", scale=1.0, hint=""):
@@ -139,7 +139,13 @@ class RNNForward(Exercise):
         if close.all():
             return None
         first = int(np.argmin(close)) + 1
-        if not np.isfinite(got).all() or np.abs(got).max() > 1 + 1e-9:
+        if np.allclose(got[:, 0], case.args[1], rtol=self.rtol, atol=self.atol) and not np.allclose(want[:, 0], case.args[1]):
+            return ("your first state is h0, the state before the first step; position 0 should hold the state "
+                    "after reading x[:, 0], and the last position the state after the last step.")
+        if got.shape[1] > 1 and close[-1] and np.allclose(got, got[:, -1:]):
+            return ("every position holds the same state, the last one: you stored one array and kept overwriting it "
+                    "(h[:] = ...). Make a new array at every step, or store a copy.")
+        if not np.isfinite(got).all() or np.abs(got).max() > 1 + 1e-5:
             return "some hidden states lie outside -1..1, where SimpleRNN's tanh keeps them."
         if got.min() >= 0 and want.min() < 0:
             return "none of your hidden states is negative, but SimpleRNN's tanh gives values between -1 and 1."

@@ -165,6 +165,9 @@ class PadAndMask(Exercise):
         if problem:
             if compare_arrays(padded, self._pre_padded(case)) is None:
                 return f"padded: {problem} The zeros are at the start: pad at the end (post-padding)."
+            if np.array_equal(padded, np.trunc(want_padded)):
+                return (f"padded: {problem} Every value was cut to a whole number: keras.utils.pad_sequences "
+                        "makes int32 arrays unless you pass dtype=\"float32\".")
             return f"padded: {problem}"
         wrong = mask != want_mask
         if wrong.any():

@@ -247,3 +247,67 @@ def forecaster_frozen_layers(window):
         layer.trainable = False
     model.compile(optimizer=keras.optimizers.Adam(0.003), loss="mse")
     return model
+
+
+@wrong(2)
+def rnn_forward_states_shifted_by_h0(x, h0, W, U, b):
+    """Appends the state before updating it: h0 comes out first and the last step's state is lost."""
+    h, states = h0, []
+    for t in range(x.shape[1]):
+        states.append(h)
+        h = np.tanh(x[:, t] @ W + h @ U + b)
+    return np.stack(states, axis=1)
+
+
+@wrong(2)
+def rnn_forward_reshape_instead_of_transpose(x, h0, W, U, b):
+    """Stacks the states as (steps, batch, units), then reshapes to (batch, steps, units): right shape, scrambled."""
+    h, states = h0, []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ W + h @ U + b)
+        states.append(h)
+    return np.array(states).reshape(x.shape[0], x.shape[1], -1)
+
+
+@wrong(2)
+def rnn_forward_updates_one_array_in_place(x, h0, W, U, b):
+    """h[:] = ... writes into the same array every step, so every stored state is the last one."""
+    h, states = np.array(h0, dtype="float64"), []
+    for t in range(x.shape[1]):
+        h[:] = np.tanh(x[:, t] @ W + h @ U + b)
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def _backward_with_slope(x, h0, w, u, b, slope):
+    h = _scalar_states(x, h0, w, u, b)
+    pre = w * np.asarray(x, "float64") + u * np.r_[h0, h[:-1]] + b          # the tanh's input at every step
+    s = slope(h, pre)
+    g, carry = np.empty(len(h)), 1.0
+    for t in reversed(range(len(h))):
+        g[t] = carry * w * s[t]
+        carry *= u * s[t]
+    return g
+
+
+@wrong(4)
+def gradient_tanh_applied_twice(x, h0, w, u, b):
+    """1 - tanh(h_t)**2: the state h_t is already the tanh's output, so this takes tanh twice."""
+    return _backward_with_slope(x, h0, w, u, b, lambda h, pre: 1 - np.tanh(h) ** 2)
+
+
+@wrong(4)
+def gradient_slope_from_the_pre_activation(x, h0, w, u, b):
+    """1 - a_t**2 with a_t = w x_t + u h_{t-1} + b, the tanh's input, instead of its output h_t."""
+    return _backward_with_slope(x, h0, w, u, b, lambda h, pre: 1 - pre ** 2)
+
+
+@wrong(4)
+def gradient_carry_updated_too_early(x, h0, w, u, b):
+    """Multiplies the carry by step t's factor before using it: one factor u (1 - h_t**2) too many."""
+    h = _scalar_states(x, h0, w, u, b)
+    g, carry = np.empty(len(h)), 1.0
+    for t in reversed(range(len(h))):
+        carry *= u * (1 - h[t] ** 2)
+        g[t] = carry * w
+    return g

@@ -182,3 +182,11 @@ def pad_and_mask_longest_sequence_ignores_maxlen(sequences, maxlen=None):
         padded[k, :n] = s
         mask[k, :n] = True
     return padded, mask
+
+
+@wrong(2)
+def pad_and_mask_keras_default_dtype(sequences, maxlen=None):
+    """pad_sequences with post padding but its default dtype, int32: every value cut to a whole number."""
+    padded = keras.utils.pad_sequences(sequences, maxlen=maxlen, padding="post", truncating="post")
+    maxlen = padded.shape[1]
+    return padded, np.arange(maxlen)[None, :] < np.minimum([len(s) for s in sequences], maxlen)[:, None]
