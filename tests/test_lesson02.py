@@ -12,6 +12,7 @@ def _all_cases(ex, fn):
 
 
 def test_alternative_stable_implementations_pass():
+    import keras
     import scipy.special
     import tensorflow as tf
 
@@ -46,6 +47,23 @@ def test_alternative_stable_implementations_pass():
     for fn in [lambda x, axis=-1: scipy.special.softmax(x, axis=axis), softmax_via_logsumexp,
                lambda x, axis=-1: tf.nn.softmax(tf.constant(x, tf.float64), axis=axis)]:
         _all_cases(softmax, fn)
+    def softmax_on_last_axis(x, axis=-1):
+        y = np.moveaxis(np.asarray(x, float), axis, -1)
+        e = np.exp(y - y.max(axis=-1, keepdims=True))
+        return np.moveaxis(e / e.sum(axis=-1, keepdims=True), -1, axis)
+
+    def log_sigmoid_where_safe_branches(x):
+        x = np.asarray(x, float)
+        e = np.exp(-np.abs(x))                     # both branches are safe: np.where may compute both
+        return np.where(x >= 0, -np.log1p(e), x - np.log1p(e))
+
+    for fn in [softmax_on_last_axis, lambda x, axis=-1: keras.ops.softmax(np.asarray(x, float), axis=axis),
+               lambda x, axis=-1: np.exp(x - np.expand_dims(np.logaddexp.reduce(np.asarray(x, float), axis=axis), axis))]:
+        _all_cases(softmax, fn)
+    for fn in [log_sigmoid_where_safe_branches, lambda x: keras.ops.log_sigmoid(np.asarray(x, float)),
+               lambda x: -tf.math.softplus(-tf.constant(x, tf.float64))]:
+        _all_cases(log_sigmoid, fn)
+    _all_cases(sigmoid, lambda x: keras.ops.sigmoid(np.asarray(x, float)))
     for fn in [scipy.special.log_expit, lambda x: -np.logaddexp(0, -np.asarray(x, float)), log_sigmoid_two_masks,
                lambda x: np.minimum(x, 0) - np.log(1 + np.exp(-np.abs(x))),     # log instead of log1p: fine here
                lambda x: tf.math.log_sigmoid(tf.constant(x, tf.float64))]:

@@ -7,11 +7,36 @@ import warnings
 
 import numpy as np
 
-from .core import Case, Exercise, exercises
+from .core import Case, CheckFailed, Exercise, exercises
 
 STRICT = {"over": "raise", "invalid": "raise"}
 WHERE_TRAP = ("np.where(cond, a, b) computes BOTH a and b for every element before choosing; "
               "an exp that overflows in the branch you do not keep still overflows.")
+
+
+SILENCERS = {"errstate", "seterr", "seterrcall"}
+
+
+def _names(code):
+    """Every global and attribute name the code (and any function or lambda inside it) uses."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names(const)
+    return names
+
+
+class Stable(Exercise):
+    """A stability exercise: learner code runs with overflow raised, and may not switch that off."""
+    fp_errors = STRICT
+
+    def produce(self, fn, case):
+        code = getattr(fn, "__code__", None)
+        if code is not None and _names(code) & SILENCERS:
+            raise CheckFailed("your code changes NumPy's floating-point error settings (np.errstate or "
+                              "np.seterr). Silencing the overflow does not remove it: compute the result so "
+                              "that nothing overflows in the first place.")
+        return fn(*case.args, **case.kwargs)
 
 
 def _keras(fn, x, **kw):
@@ -43,9 +68,8 @@ def _elementwise_cases(rng, what):
     return cases
 
 
-class Sigmoid(Exercise):
+class Sigmoid(Stable):
     number, title = 1, "sigmoid"
-    fp_errors = STRICT
     hint = ("sigmoid(x) = 1 / (1 + exp(-x)) equals exp(x) / (1 + exp(x)); each form is safe for one "
             "sign of x. With e = exp(-|x|), both can be written with e.")
 
@@ -56,9 +80,8 @@ class Sigmoid(Exercise):
         return _keras(lambda k: k.activations.sigmoid, x)
 
 
-class Softmax(Exercise):
+class Softmax(Stable):
     number, title = 2, "softmax"
-    fp_errors = STRICT
     hint = ("softmax is unchanged when you subtract the same number from every logit of a slice; "
             "subtracting each slice's own maximum makes every exponent <= 0.")
 
@@ -74,6 +97,9 @@ class Softmax(Exercise):
             Case("a row spread from -1000 to 1000", (np.array([[-1000.0, 0.0, 1000.0], [1.0, 2.0, 3.0]]),),
                  hint="Only the maximum makes every exponent <= 0: shifting by the minimum or the mean still "
                       "leaves exp of a large positive number."),
+            Case("a row with one very negative logit (-1000, 1, 2)", (np.array([-1000.0, 1.0, 2.0]),),
+                 hint="Shift by the maximum itself, not by the largest magnitude: the largest logit must "
+                      "become exactly 0, or the other exponents can all underflow to 0 and the sum with them."),
             Case("axis=0 (columns sum to one)", (np.array([[1.0, 2.0], [3.0, 5.0], [0.0, -1.0]]),), {"axis": 0},
                  hint="Use the `axis` argument for both the maximum and the sum."),
             Case("float32 logits", (np.array([[10.0, 20.0, 90.0]], dtype="float32"),)),
@@ -91,9 +117,8 @@ class Softmax(Exercise):
         return _keras(lambda k: k.activations.softmax, x, axis=axis)
 
 
-class LogSigmoid(Exercise):
+class LogSigmoid(Stable):
     number, title = 3, "log_sigmoid"
-    fp_errors = STRICT
     hint = ("Write log(sigmoid(x)) for x >= 0 and for x < 0 separately, simplify each with the log, then "
             "combine the two with np.minimum(x, 0) and exp(-|x|); np.log1p(t) computes log(1 + t).")
 

@@ -40,11 +40,12 @@ def mlp(sizes=(3, 4, 4, 2), names=("input", "Dense, ReLU", "Dense, ReLU", "Dense
     width = gap * (len(sizes) - 1) + 2.4
     fig, ax = canvas(width, 5.9)
     columns = []
+    r = min(0.28, 0.4 * 3.6 / max(sizes))      # nodes never overlap, however wide a layer
     for k, size in enumerate(sizes):
         x = 1.2 + gap * k
         ys = [top - 3.6 * (i + 0.5) / max(sizes) - 1.8 * (max(sizes) - size) / max(sizes) for i in range(size)]
         kind = "input" if k == 0 else "output" if k == len(sizes) - 1 else "hidden"
-        columns.append([node(ax, (x, y), kind=kind, r=0.28) for y in ys])
+        columns.append([node(ax, (x, y), kind=kind, r=r) for y in ys])
         label(ax, (x, top + 0.45), names[k], fontsize=10, weight="bold")
         label(ax, (x, 1.0), f"output shape (n, {size})", fontsize=9)
     for k in range(1, len(sizes)):

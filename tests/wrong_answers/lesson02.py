@@ -156,3 +156,18 @@ def softmax_without_keepdims(x, axis=-1):
     x = np.asarray(x, float)
     e = np.exp(x - x.max(axis=axis))
     return e / e.sum(axis=axis)
+
+
+@wrong(1)
+def sigmoid_silences_the_overflow(x):
+    # the textbook form with the error switched off: the overflow is still there, just hidden
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-np.asarray(x, float)))
+
+
+@wrong(2)
+def softmax_shift_by_largest_magnitude(x, axis=-1):
+    # every exponent <= 0, but the largest logit does not become 0: [-1000, 1, 2] underflows to 0/0
+    x = np.asarray(x, float)
+    e = np.exp(x - np.abs(x).max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
