@@ -219,8 +219,8 @@ class Forecaster(Exercise):
         model = fn(self.window)
         as_compiled_model(model)
         if not recurrent_layers(model):
-            raise CheckFailed("the model has no recurrent layer (SimpleRNN, LSTM, GRU): it reads the window as a flat "
-                              "list of numbers, like the linear baseline, with no state carried from step to step. "
+            raise CheckFailed("the model has no recurrent layer (SimpleRNN, LSTM, GRU), so no state is carried from "
+                              "step to step (Flatten and Dense make the linear baseline of the lesson again). "
                               "This exercise is about recurrence: put a recurrent layer in it.")
         try:
             out = tuple(model.compute_output_shape((None, self.window, 1)))
