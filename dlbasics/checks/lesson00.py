@@ -119,10 +119,36 @@ class WeatherFeatures(Exercise):
             raise CheckFailed("your function returned None. Did you forget `return`?")
         if not isinstance(got, pd.DataFrame):
             raise CheckFailed(f"expected a pandas DataFrame, got a {type(got).__name__}.")
+        if list(case.args[0].columns) != RAW_COLUMNS:
+            raise CheckFailed("your function changed its input in place (it added or removed columns of df); "
+                              "build a new DataFrame instead.")
+        not_numeric = [c for c in got.columns if not pd.api.types.is_numeric_dtype(got[c])]
+        if not_numeric:
+            raise CheckFailed(f"column '{not_numeric[0]}' holds {got[not_numeric[0]].dtype} values, not numbers: "
+                              "return only numeric features (not the date itself).")
         try:
-            return _plain(got)
+            plain = _plain(got)
         except (TypeError, ValueError):
             raise CheckFailed("every column of the result should hold numbers.") from None
+        # Each row's features come from that row alone: the same rows in reverse order must get the
+        # same features (a lag, a rolling mean or a row position would not).
+        df = case.args[0]
+        if not np.array_equal(np.asarray(got.index), np.asarray(df.index)):
+            return plain                  # the judge reports the lost index
+        again = fn(df.iloc[::-1].copy())
+        if isinstance(again, pd.DataFrame) and not np.array_equal(np.asarray(again.index), np.asarray(df.index[::-1])):
+            raise CheckFailed("for the same days in reverse order, the result's index (rows) differs from the input's: "
+                              "build it with index=df.index.")
+        same = isinstance(again, pd.DataFrame) and list(again.columns) == list(got.columns) and again.index.is_unique
+        if same and got.index.is_unique:
+            again = again.reindex(got.index)
+            same = all(np.allclose(np.asarray(again[c], "float64"), plain["columns"][str(c)], rtol=1e-9, atol=1e-9,
+                                   equal_nan=True) for c in got.columns)
+        if not same:
+            raise CheckFailed("the same days in reverse order got different features: a feature depends on the order "
+                              "of the rows or on other rows (a lag such as .shift(), a rolling mean, a row number). "
+                              "Compute each row's features from that row's own date, precipitation and wind.")
+        return plain
 
     def reference(self, df):
         """The course's answer: the day on a circle, plus rain and wind."""

@@ -151,6 +151,9 @@ class MulticlassHinge(ScalarLoss):
                  hint="The margin here is -3 - (-5) = 2, already past 1. Compare with the other classes' "
                       "scores only: a 0 standing in for the true class is not one of them."),
             Case("all other scores negative", (eye[[2]], np.array([[-2.0, -3.0, 0.5]]))),
+            Case("another class ties with the true class", (eye[[0, 2]], np.array([[1.0, 1.0, -2.0], [0.5, -1.0, 0.5]])),
+                 hint="A tie is margin 0, loss 1. Leave out the true class by its position (where y_true is 1), "
+                      "not by its value: another class can have exactly the same score."),
         ]
         if rng is not None:
             for i in range(5):

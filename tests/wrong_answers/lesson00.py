@@ -165,6 +165,21 @@ def features_season_from_row_position(df):
     return out
 
 
+@wrong(2)
+def features_with_yesterdays_rain(df):
+    """Yesterday's rain as a feature: it reads another row, so it changes when the rows are reordered
+    (the season features alone clear the bar, so the score cannot tell)."""
+    out = _features(df)
+    out["rain_yesterday"] = np.log1p(df["precipitation"].shift(1).fillna(0.0))
+    return out
+
+
+@wrong(2)
+def features_keep_the_date(df):
+    """The date column left in the result: not a numeric feature."""
+    return _features(df).assign(date=df["date"])
+
+
 @wrong(3)
 def classifier_without_softmax(_=None):
     model = keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(64, activation="relu"), layers.Dense(10)])

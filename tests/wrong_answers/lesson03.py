@@ -212,3 +212,13 @@ def hinge_sums_over_batch(y_true, y_pred):
     y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
     others = np.where(y_true == 1, -np.inf, y_pred).max(axis=-1)
     return float(np.sum(np.maximum(0, 1 + others - (y_true * y_pred).sum(-1))))
+
+
+@wrong(4)
+def hinge_masks_the_true_class_by_value(y_true, y_pred):
+    """'The other classes' found as the scores that differ from the true score: a class tied with
+    the true class is dropped too, so a tie (margin 0) looks like a clear win."""
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    true_score = (y_true * y_pred).sum(-1)
+    others = np.where(y_pred == true_score[:, None], -np.inf, y_pred).max(axis=-1)
+    return float(np.mean(np.maximum(0, 1 - (true_score - others))))
