@@ -160,6 +160,18 @@ def as_compiled_model(model):
     return model
 
 
+def recurrent_layers(model):
+    """The recurrent layers (SimpleRNN, LSTM, GRU, keras.layers.RNN(cell), also inside Bidirectional or a
+    nested model) of a Keras model: a sequence model's check asks for at least one."""
+    import keras
+
+    try:
+        layers = list(model._flatten_layers(include_self=False, recursive=True))
+    except Exception:
+        layers = list(getattr(model, "layers", []))
+    return [layer for layer in layers if isinstance(layer, keras.layers.RNN)]
+
+
 def output_head(model):
     """'probabilities' or 'logits': what the model's last layer outputs, checked against its loss.
 

@@ -1,7 +1,7 @@
 """Checks for lesson 08, recurrent neural networks."""
 import numpy as np
 
-from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises
+from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises, recurrent_layers
 
 
 def _series(rng, length, features=None):
@@ -155,18 +155,6 @@ class RNNForward(Exercise):
             return (f"the hidden states match Keras up to time step {first - 1} but differ from step {first} on: "
                     "each step must start from the state the previous step produced.")
         return "the hidden states differ from Keras's SimpleRNN already at the first time step."
-
-
-def recurrent_layers(model):
-    """The recurrent layers (SimpleRNN, LSTM, GRU, keras.layers.RNN(cell), also inside Bidirectional or a
-    nested model) of a Keras model."""
-    import keras
-
-    try:
-        layers = list(model._flatten_layers(include_self=False, recursive=True))
-    except Exception:
-        layers = list(getattr(model, "layers", []))
-    return [layer for layer in layers if isinstance(layer, keras.layers.RNN)]
 
 
 def co2_change_windows(window, horizon=4):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises, output_head
+from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises, output_head, recurrent_layers
 
 
 def _lstm_case(rng, batch, input_dim, units, scale=0.6, state_scale=1.0, forget_bias=None):
@@ -78,18 +78,6 @@ def keras_lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
     _, h_new, c_new = layer(np.asarray(x_t, "float64")[:, None, :],
                             initial_state=[np.asarray(h, "float64"), np.asarray(c, "float64")])
     return keras.ops.convert_to_numpy(h_new), keras.ops.convert_to_numpy(c_new)
-
-
-def recurrent_layers(model):
-    """The recurrent layers (LSTM, GRU, SimpleRNN, keras.layers.RNN(cell), also inside Bidirectional or a
-    nested model) of a Keras model."""
-    import keras
-
-    try:
-        layers = list(model._flatten_layers(include_self=False, recursive=True))
-    except Exception:
-        layers = list(getattr(model, "layers", []))
-    return [layer for layer in layers if isinstance(layer, keras.layers.RNN)]
 
 
 def _sequences(rng, lengths, channels, scale=1.0):
