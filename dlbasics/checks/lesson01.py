@@ -21,6 +21,9 @@ class Neuron(Exercise):
             Case("zero weights (only the bias speaks)", (r.normal(size=(4, 2)), np.zeros(2), 2.0),
                  hint="Did you add the bias?"),
             Case("zero inputs", (np.zeros((2, 3)), r.normal(size=3), -1.0)),
+            Case("a batch of one example, shape (1, 2)", (np.array([[0.5, -1.5]]), np.array([2.0, 1.0]), 0.25),
+                 hint="A batch of one example is still a batch: return shape (1,), not a bare number "
+                      "(np.squeeze drops that axis)."),
             Case("large weighted sums", (np.array([[100.0, 50.0], [-100.0, -50.0]]), np.array([1.0, 1.0]), 0.0)),
         ]
         if rng is not None:

@@ -147,3 +147,10 @@ def xor_close_but_not_exact(*args):
 def xor_one_hidden_unit(*args):
     # relu(x1 + x2 - 1) is "both on": one unit and a linear output cannot also count "any on"
     return np.ones((2, 1)), np.array([-1.0]), np.array([[-1.0]]), np.array([1.0])
+
+
+@wrong(1)
+def neuron_squeezes_a_batch_of_one(x, w, b):
+    # a column-vector weight, then squeeze: a batch (1, d) comes back as a bare number, not shape (1,)
+    z = np.squeeze(np.asarray(x, float) @ np.asarray(w, float).reshape(-1, 1)) + b
+    return 1 / (1 + np.exp(-z))
