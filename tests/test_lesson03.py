@@ -27,9 +27,9 @@ def test_alternative_stable_losses_pass():
         softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
         return float(np.mean(softplus - z * y))
 
-    def bce_tensorflow(y_true, logits):
-        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(
-            labels=tf.constant(y_true, tf.float64), logits=tf.constant(logits, tf.float64)))
+    def bce_tensorflow(y_true, logits):                # TF's building blocks, not its ready-made loss
+        y, z = tf.constant(y_true, tf.float64), tf.constant(logits, tf.float64)
+        return tf.reduce_mean(tf.nn.relu(z) - z * y + tf.math.log1p(tf.exp(-tf.abs(z))))
 
     def scce_log_softmax(labels, logits):
         z = np.asarray(logits, float)
@@ -44,9 +44,10 @@ def test_alternative_stable_losses_pass():
             total += m + np.log(np.sum(np.exp(row - m))) - row[label]
         return total / len(labels)
 
-    def scce_tensorflow(labels, logits):
-        return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-            labels=np.asarray(labels).astype(int), logits=tf.constant(logits, tf.float64)))
+    def scce_tensorflow(labels, logits):               # TF's building blocks, not its ready-made loss
+        z = tf.constant(logits, tf.float64)
+        true = tf.gather(z, np.asarray(labels).astype(int), axis=1, batch_dims=1)
+        return tf.reduce_mean(tf.reduce_logsumexp(z, axis=1) - true)
 
     for fn in (bce_log_expit, bce_softplus_where, bce_tensorflow):
         _check_everywhere(l03.EXERCISES[1], fn)

@@ -8,8 +8,11 @@ more, randomized cases (`cases(rng)`). `produce` runs learner code and returns p
 
 Failure messages say which case failed, what differs and a hint, never the expected value.
 """
+import contextlib
 import copy
+import importlib
 import inspect
+import types
 import warnings
 from dataclasses import dataclass, field
 
@@ -43,6 +46,9 @@ class Exercise:
     # {"over": "raise", "invalid": "raise"} so that an overflow inside the learner's code fails,
     # even when the overflowed value happens to round to the right answer (1/(1+inf) = 0).
     fp_errors: dict = {"all": "ignore"}
+    # Library functions that would do the whole exercise for the learner ("keras.losses.huber"):
+    # while the learner's code runs they refuse, in the notebook and the grader alike.
+    shortcuts: tuple = ()
 
     def cases(self, rng=None):
         """The check's cases; with a NumPy Generator, extra randomized cases (autograder)."""
@@ -62,7 +68,7 @@ class Exercise:
         edit of the case's inputs in place (checked here so that the grader catches it too)."""
         before = copy.deepcopy((case.args, case.kwargs))
         try:
-            with warnings.catch_warnings(), np.errstate(**self.fp_errors):
+            with warnings.catch_warnings(), np.errstate(**self.fp_errors), _refused(self.shortcuts):
                 warnings.simplefilter("ignore")   # e.g. overflow warnings: the values are judged instead
                 got = self.produce(fn, case)
         except FloatingPointError as e:
@@ -109,6 +115,39 @@ class Exercise:
         except Exception as e:          # the learner's code raised: say what, not where in the checker
             return f"your code raised {type(e).__name__}: {e}"
         return self.judge(got, case)
+
+
+def _refuse(*args, **kwargs):
+    # Only builtins here: this code object is also lent to the library's own functions (below),
+    # and runs with their module's globals.
+    raise RuntimeError("a library function that computes the whole exercise was called: the exercise is to "
+                       "write that computation yourself (its building blocks, like np.exp or np.logaddexp, are fine).")
+
+
+@contextlib.contextmanager
+def _refused(names):
+    """Make each dotted name refuse to run for the duration: the module attribute is replaced, and a
+    plain function's code is swapped too, so a name imported before the check is caught as well."""
+    undo = []
+    try:
+        for name in names:
+            parts = name.split(".")
+            try:
+                owner = importlib.import_module(parts[0])
+                for part in parts[1:-1]:
+                    owner = getattr(owner, part)
+                original = getattr(owner, parts[-1])
+            except (ImportError, AttributeError):
+                continue                       # not installed here: nothing to refuse
+            undo.append(lambda o=owner, a=parts[-1], v=original: setattr(o, a, v))
+            setattr(owner, parts[-1], _refuse)
+            if isinstance(original, types.FunctionType) and not original.__code__.co_freevars:
+                undo.append(lambda f=original, c=original.__code__: setattr(f, "__code__", c))
+                original.__code__ = _refuse.__code__
+        yield
+    finally:
+        for step in reversed(undo):
+            step()
 
 
 def _same(a, b):

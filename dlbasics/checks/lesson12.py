@@ -263,6 +263,7 @@ def _attention_case(rng, n, tq, tv, d, masked=True):
 
 class AdditiveAttention(Exercise):
     number, title = 4, "additive_attention"
+    shortcuts = ("keras.layers.Attention.call",)     # Keras's layer (AdditiveAttention inherits `call`)
     hint = ("Give every (query step t, key j) pair the score v . tanh(query_t + key_j) (broadcast the "
             "queries to (n, Tq, 1, d) and the keys to (n, 1, Tv, d)); turn each query step's row of scores "
             "into weights with a softmax over the keys, after pushing the scores of masked keys to a very "
@@ -296,23 +297,8 @@ class AdditiveAttention(Exercise):
         return cases
 
     def produce(self, fn, case):
-        import keras
-
         query, keys, v, mask = case.args
-        # Calling Keras's own attention layer would skip the whole exercise: for the length of
-        # the call, the layer says so instead of answering (patched on the class, so a name the
-        # learner imported earlier is caught too; AdditiveAttention inherits this `call`).
-        original = keras.layers.Attention.call
-
-        def shortcut(*args, **kwargs):
-            raise CheckFailed("your function used Keras's attention layer: the exercise is to compute the "
-                              "scores, the softmax and the weighted sum yourself (NumPy or keras.ops).")
-
-        keras.layers.Attention.call = shortcut
-        try:
-            got = fn(query.copy(), keys.copy(), v.copy(), None if mask is None else mask.copy())
-        finally:
-            keras.layers.Attention.call = original
+        got = fn(query.copy(), keys.copy(), v.copy(), None if mask is None else mask.copy())
         if got is None:
             raise CheckFailed("your function returned None. Did you forget `return context, weights`?")
         if not isinstance(got, (tuple, list)) or len(got) != 2:

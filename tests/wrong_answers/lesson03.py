@@ -222,3 +222,25 @@ def hinge_masks_the_true_class_by_value(y_true, y_pred):
     true_score = (y_true * y_pred).sum(-1)
     others = np.where(y_pred == true_score[:, None], -np.inf, y_pred).max(axis=-1)
     return float(np.mean(np.maximum(0, 1 - (true_score - others))))
+
+
+# Library shortcuts: the loss ready-made instead of the computation the exercise is about.
+@wrong(1)
+def huber_from_keras(y_true, y_pred, delta=1.0):
+    from keras.losses import huber       # imported by name: caught all the same
+
+    return float(huber(np.asarray(y_true), np.asarray(y_pred), delta=delta).numpy().mean())
+
+
+@wrong(2)
+def bce_from_keras(y_true, logits):
+    import keras
+
+    return float(keras.losses.BinaryCrossentropy(from_logits=True)(y_true, logits))
+
+
+@wrong(3)
+def scce_from_tf_nn(labels, logits):
+    import tensorflow as tf
+
+    return float(tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.asarray(labels), logits=logits)))
