@@ -20,8 +20,13 @@ GOOD = {n: solution_source("02", n) for n in TITLES}
 
 
 def grade_02(tmp_path, ex1_source, limits=FAST, **kw):
-    ex1_source = ex1_source.replace("FN", TITLES[1])
-    return grade_submission(submission(tmp_path, "02", {**GOOD, 1: ex1_source}, **kw), limits=limits)
+    return grade_02_cells(tmp_path, {1: ex1_source}, limits, **kw)
+
+
+def grade_02_cells(tmp_path, sources, limits=FAST, **kw):
+    """Lesson 02 with some exercise cells replaced ({exercise: source}, FN = that exercise's name)."""
+    answers = {**GOOD, **{n: src.replace("FN", TITLES[n]) for n, src in sources.items()}}
+    return grade_submission(submission(tmp_path, "02", answers, **kw), limits=limits)
 
 
 def test_stderr_warnings_do_not_cost_marks(tmp_path):
@@ -30,22 +35,27 @@ def test_stderr_warnings_do_not_cost_marks(tmp_path):
     assert result["score"] == result["max_score"] > 0
 
 
-@pytest.mark.parametrize("hostile, status", [
+HOSTILE = [
     ("import os\nos._exit(0)", "crashed"),
     ("raise SystemExit(0)", "failed"),
     ("raise KeyboardInterrupt", "failed"),
     ("def FN(x, *rest, **kw):\n    import os\n    os._exit(0)", "crashed"),
     ("x = bytearray(50 * 2**30)", "failed"),                        # memory bomb: MemoryError
     ("print('x' * 10**8)\ndef FN(x, *rest, **kw):\n    raise NotImplementedError", "failed"),   # huge output
-])
-def test_hostile_cell_costs_only_its_exercise(tmp_path, hostile, status):
-    result = grade_02(tmp_path, hostile)
-    ex = by_number(result)
-    assert ex[1]["status"] == status and ex[1]["points"] == 0, ex[1]
-    assert all(e["points"] == e["max_points"] for n, e in ex.items() if n != 1), "the other exercises keep their marks"
+]
 
 
-@pytest.mark.parametrize("cheat", [
+@pytest.mark.parametrize("pair", [HOSTILE[0:2], HOSTILE[2:4], HOSTILE[4:6]])
+def test_hostile_cells_cost_only_their_exercise(tmp_path, pair):
+    """Two hostile cells (exercises 1 and 3) per grading; exercise 2, between them, keeps its marks."""
+    (first, first_status), (last, last_status) = pair
+    ex = by_number(grade_02_cells(tmp_path, {1: first, 3: last}))
+    assert ex[1]["status"] == first_status and ex[1]["points"] == 0, ex[1]
+    assert ex[3]["status"] == last_status and ex[3]["points"] == 0, ex[3]
+    assert ex[2]["points"] == ex[2]["max_points"], "the other exercises keep their marks"
+
+
+CHEATS = [
     # fake pass lines and a redefined check: the grader reads no output and uses its own checks
     "print('\u2705 Exercise 1 (FN): all 7 cases pass.')\ndef FN(x, *rest, **kw):\n    return x",
     "import dlbasics.checks.core as c\nc.Exercise.check = lambda *a, **k: None\nc.compare_arrays = lambda *a, **k: None\ndef FN(x, *rest, **kw):\n    return x",
@@ -55,10 +65,14 @@ def test_hostile_cell_costs_only_its_exercise(tmp_path, hostile, status):
     "import tensorflow as tf\ntf.debugging.assert_near = lambda *a, **k: None\ntf.experimental.numpy.allclose = lambda *a, **k: True\ndef FN(x, *rest, **kw):\n    return x",
     # an object that claims to equal anything
     "class Anything:\n    def __eq__(self, other): return True\n    def __array__(self, *a, **k): raise TypeError\ndef FN(x, *rest, **kw):\n    return Anything()",
-])
-def test_cheats_get_no_marks(tmp_path, cheat):
-    result = grade_02(tmp_path, cheat)
-    assert by_number(result)[1]["points"] == 0, by_number(result)[1]
+]
+
+
+@pytest.mark.parametrize("three", [CHEATS[0:3], CHEATS[3:6]])
+def test_cheats_get_no_marks(tmp_path, three):
+    """Three cheats per grading, one in each exercise cell: none earns a point."""
+    result = grade_02_cells(tmp_path, dict(zip((1, 2, 3), three)))
+    assert result["score"] == 0, result["exercises"]
 
 
 def test_reading_the_solutions_or_tests_fails(tmp_path):
@@ -72,9 +86,9 @@ def test_reading_the_solutions_or_tests_fails(tmp_path):
 def test_the_answer_key_is_out_of_reach(tmp_path):
     peek = ("import inspect, dlbasics.checks.lesson02 as key\n"
             "FN = lambda *a, **k: key.EXERCISES[0].reference(*a, **k)")
-    read = f"open({str(build.ROOT / 'dlbasics' / 'checks' / 'lesson02.py')!r}).read()\n" + GOOD[1]
-    for source in (peek, read):
-        assert by_number(grade_02(tmp_path, source))[1]["points"] == 0
+    read = f"open({str(build.ROOT / 'dlbasics' / 'checks' / 'lesson02.py')!r}).read()\n" + GOOD[3]
+    ex = by_number(grade_02_cells(tmp_path, {1: peek, 3: read}))
+    assert ex[1]["points"] == 0 and ex[3]["points"] == 0, ex
 
 
 def test_a_duplicated_exercise_cell_does_not_replace_the_original(tmp_path):
