@@ -13,6 +13,7 @@ always written.
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -146,17 +147,22 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
         os.makedirs(results)
         os.makedirs(scratch)
         os.chmod(results, 0o777)      # the sandboxed runner may be `nobody`; `work` itself stays 0700
+        mpl = os.path.join(work, "mpl")
+        os.makedirs(mpl)
+        os.chmod(mpl, 0o777)
+        for font_list in sandbox.font_cache_files():
+            shutil.copy(font_list, mpl)
         while remaining:
             inside = sandbox.RESULTS if limits.sandbox else results
             task = json.dumps({"lesson": lesson, "seed": seed, "setup": setup, "dir": inside, "key": key,
                                "processes": limits.processes if limits.sandbox else None,
                                "exercises": [{"number": n, "answer": answers[n]} for n in remaining]})
             if limits.sandbox:
-                cmd = sandbox.command(results, limits) + [sys.executable, "-m", "dlbasics.grade.runner"]
-                env, cwd = sandbox.environment(sandbox.SCRATCH), work
+                cmd = sandbox.command(results, limits, mpl) + [sys.executable, "-m", "dlbasics.grade.runner"]
+                env, cwd = sandbox.environment(sandbox.SCRATCH, sandbox.MPLCONFIG), work
             else:
                 cmd = [sys.executable, "-m", "dlbasics.grade.runner"]
-                env, cwd = sandbox.environment(scratch), scratch
+                env, cwd = sandbox.environment(scratch, mpl), scratch
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     cwd=cwd, env=env, preexec_fn=_limit(limits), start_new_session=True)
             proc.stdin.write(task.encode())

@@ -29,7 +29,7 @@ INSTALL_HINT = ("Install bubblewrap, the sandbox that keeps students' code away 
                 "    sudo dnf install bubblewrap      # Fedora, RHEL\n"
                 "Or, only for notebooks you trust, pass --no-sandbox (their code then runs with your "
                 "permissions and can read and change your files).")
-SCRATCH, RESULTS = "/scratch", "/results"
+SCRATCH, RESULTS, MPLCONFIG = "/scratch", "/results", "/mplconfig"
 NOBODY = 65534                       # the runner's user when the grader itself runs as root
 SCRATCH_MB = 512                     # in memory: the scratch folder and /tmp, each at most this
 
@@ -81,7 +81,7 @@ def _course_paths() -> tuple[Path, Path, Path]:
     return package, package / "checks", Path(data.DATA_DIR).resolve()
 
 
-def command(results: str, limits) -> list[str]:
+def command(results: str, limits, mplconfig: str | None = None) -> list[str]:
     """The bwrap command line (without the program to run) for one runner process."""
     bwrap = bwrap_executable()
     if not bwrap or not os.access(bwrap, os.X_OK):
@@ -119,16 +119,20 @@ def command(results: str, limits) -> list[str]:
         cmd += ["--ro-bind", str(checks / name), str(checks / name)]
     size = str(SCRATCH_MB << 20)
     cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/dev/shm", "--perms", "1777", "--size", size, "--tmpfs", "/tmp", "--perms", "1777", "--size", size, "--tmpfs", SCRATCH,
-            "--bind", results, RESULTS, "--chdir", SCRATCH, "--remount-ro", "/"]
+            "--bind", results, RESULTS, "--chdir", SCRATCH]
+    if mplconfig:
+        cmd += ["--bind", mplconfig, MPLCONFIG]
+    cmd += ["--remount-ro", "/"]
     cmd += ["--clearenv"]
-    for key, value in environment(SCRATCH).items():
+    for key, value in environment(SCRATCH, MPLCONFIG if mplconfig else None).items():
         cmd += ["--setenv", key, value]
     return cmd + ["--"] + run_as
 
 
-def environment(home: str) -> dict:
+def environment(home: str, mplconfig: str | None = None) -> dict:
     """The runner's whole environment: nothing of the teacher's (tokens, paths) leaks in."""
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "MPLBACKEND": "Agg",
+    return {**({"MPLCONFIGDIR": mplconfig} if mplconfig else {}),
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "MPLBACKEND": "Agg",
             "TF_CPP_MIN_LOG_LEVEL": "2", "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8"}
 
@@ -157,3 +161,15 @@ def probe(bwrap: str | None) -> str:
 def describe() -> str:
     """'bubblewrap X.Y' when the sandbox works here; raises Unavailable otherwise."""
     return probe(bwrap_executable())
+
+
+@lru_cache(maxsize=None)
+def font_cache_files() -> tuple:
+    """matplotlib's font list, built once here: each runner gets a copy instead of scanning every
+    font on the system again in its empty HOME (about a second per submission)."""
+    import glob
+
+    import matplotlib
+    from matplotlib import font_manager  # noqa: F401  (builds and saves the list if missing)
+
+    return tuple(glob.glob(os.path.join(matplotlib.get_cachedir(), "fontlist-*.json")))
