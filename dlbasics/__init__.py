@@ -42,7 +42,7 @@ def import_tensorflow_quietly():
         import tensorflow  # noqa: F401
         import keras
 
-        # TF 2.21 also logs a oneDNN "DT_BOOL" notice the first time a masked RNN runs (lessons 09,
+        # TF 2.21 also logs a oneDNN "DT_BOOL" notice the first time a masked RNN runs (lessons 12,
         # 12): run a tiny one now, silenced (0.1 s; setup() seeds everything afterwards).
         keras.layers.SimpleRNN(1)(np.zeros((1, 2, 1), "float32"), mask=np.array([[True, False]]))
     return keras

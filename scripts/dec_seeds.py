@@ -1,4 +1,4 @@
-"""Lesson 13's clustering comparison over several seeds: how much of DEC's gain over k-means on
+"""Lesson 15's clustering comparison over several seeds: how much of DEC's gain over k-means on
 the autoencoder's codes is more than run-to-run noise?
 
 For each seed s: k-means (20 starts, random_state=s) on the codes of the shipped autoencoder, then
@@ -23,7 +23,7 @@ from sklearn.decomposition import PCA  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from dlbasics import data  # noqa: E402
-from dlbasics.checks import lesson13 as check  # noqa: E402
+from dlbasics.checks import lesson15 as check  # noqa: E402
 
 threadpool_limits(1)
 

@@ -1,4 +1,4 @@
-"""Lesson 10's ring-of-Gaussians experiment (balanced learning rates vs a ten times slower
+"""Lesson 16's ring-of-Gaussians experiment (balanced learning rates vs a ten times slower
 discriminator) repeated for other seeds, to check that the notebook's seed-0 picture is typical.
 
 It runs the notebook's own cells (setup, the GAN class, the ring data and `train_ring`), with
@@ -21,14 +21,14 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = range(1, 6)
 
-nb = nbformat.read(ROOT / "solutions" / "10_generative_adversarial_networks.ipynb", 4)
+nb = nbformat.read(ROOT / "solutions" / "16_generative_adversarial_networks.ipynb", 4)
 cells = {c.id: c.source for c in nb.cells}
 source = "\n".join(cells[i] for i in ("setup", "gan-model", "ring-data"))
 old = "keras.utils.set_random_seed(0)\n    gan = GAN(mlp(2, 2), mlp(2, 1), latent_dim=2)"
 assert old in source, "train_ring changed: update this script"
 source = source.replace(old, "keras.utils.set_random_seed(SEED)\n    gan = GAN(mlp(2, 2), mlp(2, 1), latent_dim=2, seed=SEED)")
 namespace = {"__name__": "__ring__"}
-exec(compile(source, "lesson10-cells", "exec"), namespace)
+exec(compile(source, "lesson16-cells", "exec"), namespace)
 for seed in SEEDS:
     namespace["SEED"] = seed
     runs = {name: [namespace["modes_covered"](s)[0] for s in namespace["train_ring"](g_lr, d_lr)]

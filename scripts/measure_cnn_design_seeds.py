@@ -1,4 +1,4 @@
-"""Lesson 07, exercise 3: validation accuracy of build_cnn designs under the grader's seeds.
+"""Lesson 09, exercise 3: validation accuracy of build_cnn designs under the grader's seeds.
 
 The grader draws the training seed from its own seed (DesignCNN.cases(rng)), so a correct design
 must clear the bar under any seed. This runs the check's exact path (Exercise.run, then judge)
@@ -23,7 +23,7 @@ import dlbasics  # noqa: E402
 dlbasics.setup(seed=0)
 import keras  # noqa: E402
 
-from dlbasics.checks import lesson07  # noqa: E402
+from dlbasics.checks import lesson09  # noqa: E402
 
 L = keras.layers
 
@@ -45,14 +45,14 @@ def small_same_dense():
     return m
 
 
-DESIGNS = {"reference": lesson07.reference(3), "logits_constant_lr": logits_constant_lr,
+DESIGNS = {"reference": lesson09.reference(3), "logits_constant_lr": logits_constant_lr,
            "small_same_dense": small_same_dense}
 
 
 def main():
     n_seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     names = sys.argv[2].split(",") if len(sys.argv) > 2 else list(DESIGNS)
-    ex = lesson07.EXERCISES[2]
+    ex = lesson09.EXERCISES[2]
     for name in names:
         accuracies = []
         for grader_seed in range(n_seeds):
@@ -62,7 +62,7 @@ def main():
             print(f"{name} grader seed {grader_seed}: validation accuracy {ex.accuracy:.4f}"
                   f"{'' if problem is None else '  FAILS'}", flush=True)
         a = np.array(accuracies)
-        print(f"{name}: {int((a >= lesson07.MIN_ACCURACY).sum())}/{n_seeds} pass the bar {lesson07.MIN_ACCURACY}; "
+        print(f"{name}: {int((a >= lesson09.MIN_ACCURACY).sum())}/{n_seeds} pass the bar {lesson09.MIN_ACCURACY}; "
               f"min {a.min():.4f}, mean {a.mean():.4f}, max {a.max():.4f}")
 
 

@@ -1,6 +1,6 @@
 """Train the course's CartPole-v1 policy and save it to data/models/cartpole_policy.keras.
 
-Lesson 11 loads it, plays 100 evaluation episodes with it (greedy: the action with the larger
+Lesson 18 loads it, plays 100 evaluation episodes with it (greedy: the action with the larger
 logit) and asserts CartPole-v1's "solved" mark, an average return of at least 475.
 
 Algorithm: REINFORCE with a learned baseline, the same policy-gradient loop the lesson runs for a
@@ -30,7 +30,7 @@ Run:  nice -n 19 .venv/bin/python scripts/train_cartpole_policy.py
 Measured here (2 CPU cores shared with other jobs, load average about 17):
 RESULT: 78 updates (1248 training episodes) in 1.2 min; greedy policy on selection episodes 500.0,
 on 100 report episodes (seeds 20000..20099) mean 500.0, min 500; saved
-data/models/cartpole_policy.keras (24 kB). Lesson 11 measures mean 500.0 (min 500) on seeds 0..99.
+data/models/cartpole_policy.keras (24 kB). Lesson 18 measures mean 500.0 (min 500) on seeds 0..99.
 (An earlier version treated the 500-step truncation as termination, i.e. gave the cut-off future no
 value; it needed 89 updates and scored 499.5, min 476, on seeds 0..99.)
 """

@@ -1,4 +1,4 @@
-"""Train the character-level language model of lesson 12 on Shakespeare's Hamlet.
+"""Train the character-level language model of lesson 13 on Shakespeare's Hamlet.
 
     nice -n 19 .venv/bin/python scripts/train_char_model.py      # writes data/models/char_hamlet.keras
 
@@ -37,7 +37,7 @@ OUT = ROOT / "data" / "models" / "char_hamlet.keras"
 SEQ_LEN, STRIDE, UNITS = 100, 25, 256
 
 
-# ---- identical to the lesson's cell (tests/test_lesson12.py checks that) --------------------
+# ---- identical to the lesson's cell (tests/test_lesson13.py checks that) --------------------
 def make_char_model(vocab_size, units, embed=64):
     """Next-character logits for every position of a sequence of character ids."""
     return keras.Sequential([

@@ -1,6 +1,6 @@
 """Train the course's Fashion-MNIST CNN and save it to data/models/cnn_fashion.keras.
 
-Lesson 07 evaluates it (the "longer-trained" CNN) and lesson 10 uses it as the classifier that
+Lesson 09 evaluates it (the "longer-trained" CNN) and lesson 16 uses it as the classifier that
 judges generated images. It trains on the FULL Fashion-MNIST training set (60,000 images), read
 from Debian's package `dataset-fashion-mnist` (/usr/share/datasets/fashion-mnist/*.gz, the
 original idx files), so it runs only on a machine with that package; notebooks never read it.

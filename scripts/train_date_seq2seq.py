@@ -1,4 +1,4 @@
-"""Train the date "translation" model of lesson 12: dates written in words -> ISO dates.
+"""Train the date "translation" model of lesson 13: dates written in words -> ISO dates.
 
     nice -n 19 .venv/bin/python scripts/train_date_seq2seq.py      # writes data/models/dates_seq2seq.keras
 
@@ -40,7 +40,7 @@ import tensorflow as tf  # noqa: E402
 OUT = ROOT / "data" / "models" / "dates_seq2seq.keras"
 
 
-# ---- the data: identical to the lesson's cell (tests/test_lesson12.py checks that) ---------
+# ---- the data: identical to the lesson's cell (tests/test_lesson13.py checks that) ---------
 ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]

@@ -1,9 +1,9 @@
-"""Train the DCGAN generator that lesson 10 ships: data/models/dcgan_fashion_generator.keras.
+"""Train the DCGAN generator that lesson 16 ships: data/models/dcgan_fashion_generator.keras.
 
 What: the lesson's DCGAN (generator: Dense -> 7x7x64 -> two stride-2 transposed convolutions ->
 28x28x1 in [-1, 1] through tanh; discriminator: two stride-2 convolutions -> one logit), trained
 with the lesson's `GAN` model, whose `train_step` calls the course's one GAN update
-`dlbasics.checks.lesson10.reference(2)` (discriminator step, then generator step on the
+`dlbasics.checks.lesson16.reference(2)` (discriminator step, then generator step on the
 non-saturating loss): the same function the notebook's `GAN` calls. The two builder functions and
 the `GAN` class below are copies of the notebook's cells (a script cannot import a notebook);
 keep them identical when you change either.
@@ -16,7 +16,7 @@ not needed to sample).
 Run:  nice -n 19 .venv/bin/python scripts/train_dcgan_fashion.py   (then `make data`)
 Here: 15 epochs (7,020 steps of 128 images) in 41.2 min wall on 2 CPU cores shared with other
 jobs (load average 8-23; about 35-50 s of CPU time per epoch); final epoch means d_loss 1.313,
-g_loss 0.784; the generator file is 1.0 MB. Lesson 07's classifier (`cnn_fashion`) puts 1,000
+g_loss 0.784; the generator file is 1.0 MB. Lesson 09's classifier (`cnn_fashion`) puts 1,000
 samples in all 10 classes (counts 74, 91, 87, 75, 146, 104, 158, 96, 81, 88: coverage 10/10).
 """
 import sys
@@ -36,7 +36,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from dlbasics import data  # noqa: E402
-from dlbasics.checks import lesson10  # noqa: E402
+from dlbasics.checks import lesson16  # noqa: E402
 
 import fashion_full  # noqa: E402  (scripts/, next to this file)
 
@@ -44,7 +44,7 @@ OUT = ROOT / "data" / "models" / "dcgan_fashion_generator.keras"
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 BATCH = 128
 LATENT = 64
-gan_step = lesson10.reference(2)      # the course's GAN update (exercise 2's solution)
+gan_step = lesson16.reference(2)      # the course's GAN update (exercise 2's solution)
 
 
 # ---- copied from the notebook (cells "dcgan-models" and "gan-model"): keep identical ---------
@@ -122,7 +122,7 @@ class Report(keras.callbacks.Callback):
 
 
 def class_coverage(generator, n=1000, share=0.02):
-    """Classes of lesson 07's classifier holding >= `share` of n samples (if that model exists)."""
+    """Classes of lesson 09's classifier holding >= `share` of n samples (if that model exists)."""
     try:
         classifier = keras.saving.load_model(data.model_path("cnn_fashion"))
     except Exception as e:                                     # not shipped yet: report, don't fail

@@ -1,7 +1,7 @@
-"""Pre-train the autoencoder that lesson 13 fine-tunes with DEC: data/models/dec_autoencoder.keras.
+"""Pre-train the autoencoder that lesson 15 fine-tunes with DEC: data/models/dec_autoencoder.keras.
 
 Deep embedded clustering (Xie, Girshick & Farhadi, 2016) starts from an autoencoder trained to
-reconstruct its input; lesson 13 loads this one, clusters its 10-D codes with k-means and
+reconstruct its input; lesson 15 loads this one, clusters its 10-D codes with k-means and
 fine-tunes its encoder with DEC's KL loss, all inside the notebook. Pre-training takes minutes,
 so it happens here. It trains on the FULL Fashion-MNIST training set (60,000 images), read from
 Debian's package `dataset-fashion-mnist` (/usr/share/datasets/fashion-mnist/*.gz, the original
@@ -27,7 +27,7 @@ Run:  nice -n 19 .venv/bin/python scripts/train_dec_autoencoder.py
 Measured here (2 CPU cores shared with several other jobs, load average 15-19): 40 epochs in
 6.5 min; reconstruction MSE 0.0119 on the first 5,000 test images; k-means (20 starts) on their
 codes: clustering accuracy 0.573-0.579 over 3 k-means seeds (k-means on their raw pixels: 0.47-0.54);
-1,081,114 parameters; file 4.37 MB. Lesson 13's DEC fine-tuning from it reaches 0.590-0.597 (6
+1,081,114 parameters; file 4.37 MB. Lesson 15's DEC fine-tuning from it reaches 0.590-0.597 (6
 seeds). The seed matters: a prototype of this script with the same network and settings gave,
 with seed 1, codes on which k-means scored only 0.48-0.51 and DEC 0.53, no clear win over raw
 pixels; with seed 0, 0.59 and DEC 0.61. Seed 0 of this script is what ships (no seed was chosen
@@ -50,7 +50,7 @@ SEED = 0
 EPOCHS = int(os.environ.get("EPOCHS", 40))
 BATCH = 256
 CODE = 10
-N_TEST = 5_000          # the test images shipped in data/, which lesson 13 clusters
+N_TEST = 5_000          # the test images shipped in data/, which lesson 15 clusters
 
 
 def load(prefix):

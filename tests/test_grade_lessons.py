@@ -61,5 +61,5 @@ def test_every_role_is_proven_somewhere():
 
 def test_a_whole_solution_notebook_scores_full_marks():
     """The course's own solution notebook, as a file (not rebuilt from cells), gets every point."""
-    result = grade_submission(build.ROOT / "solutions" / LESSON_FILES["14"], limits=FAST)
+    result = grade_submission(build.ROOT / "solutions" / LESSON_FILES["19"], limits=FAST)
     assert result["status"] == "graded" and result["score"] == result["max_score"] > 0, result

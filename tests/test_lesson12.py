@@ -1,141 +1,93 @@
-"""Lesson 12 (natural language processing): other correct answers pass the checks, the checks'
-claims about Keras hold, and the training scripts use exactly the lesson's code."""
-import ast
-import string
-from collections import Counter
-
-import nbformat
+"""Lesson 12 (LSTM): other correct implementations pass, and the course's own LSTM step (used by
+the notebook after exercise 1) agrees with keras.layers.LSTM, the truth the check judges by."""
 import numpy as np
 
-from dlbasics import build
 from dlbasics.checks import lesson
 
-NOTEBOOK = build.ROOT / "solutions" / "12_natural_language_processing.ipynb"
+
+def test_course_lstm_step_matches_keras():
+    l12 = lesson("12")
+    ex = l12.EXERCISES[0]
+    for seed in range(3):
+        for case in ex.cases(np.random.default_rng(seed)):
+            ours, keras_says = ex.reference(*case.args), l12.keras_lstm_step(*case.args)
+            for a, b in zip(ours, keras_says):
+                np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12, err_msg=case.label)
 
 
-def test_alternative_nlp_implementations_pass():
-    import re
-
-    import keras
+def test_alternative_lstm_implementations_pass():
     import tensorflow as tf
-    from sklearn.metrics.pairwise import cosine_similarity as sklearn_cosine
 
     l12 = lesson("12")
-    punctuation = re.compile(f"[{re.escape(string.punctuation)}]")
 
-    def vocabulary_most_common(texts, max_tokens=None):          # ties in order of first appearance
-        counts = Counter(t for text in texts for t in punctuation.sub("", text.lower()).split())
-        return (["", "[UNK]"] + [t for t, _ in counts.most_common()])[:max_tokens]
+    def lstm_step_float32_tensorflow(x_t, h, c, kernel, recurrent_kernel, bias):
+        x_t, h, c, kernel, recurrent_kernel, bias = (tf.constant(v, tf.float32) for v in (x_t, h, c, kernel, recurrent_kernel, bias))
+        i, f, g, o = tf.split(tf.matmul(x_t, kernel) + tf.matmul(h, recurrent_kernel) + bias, 4, axis=-1)
+        c_new = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+        return tf.sigmoid(o) * tf.tanh(c_new), c_new          # float32 tensors, a tuple
 
-    def vocabulary_from_keras(texts, max_tokens=None):
-        layer = keras.layers.TextVectorization(max_tokens=max_tokens)
-        layer.adapt(texts)
-        return layer.get_vocabulary()                            # a list of np.str_
+    def lstm_step_gate_by_gate(x_t, h, c, kernel, recurrent_kernel, bias):
+        u = np.shape(h)[-1]
+        gate = lambda k, act: act(np.asarray(x_t) @ kernel[:, k * u:(k + 1) * u]
+                                  + np.asarray(h) @ recurrent_kernel[:, k * u:(k + 1) * u] + bias[k * u:(k + 1) * u])
+        sig = lambda v: 0.5 * (1 + np.tanh(v / 2))
+        i, f, g, o = gate(0, sig), gate(1, sig), gate(2, np.tanh), gate(3, sig)
+        c_new = f * c + i * g
+        return [o * np.tanh(c_new), c_new]                    # a list
 
-    def cosine_float32(a, b):
-        a, b = (tf.math.l2_normalize(tf.constant(v, tf.float32), axis=1) for v in (a, b))
-        return tf.matmul(a, b, transpose_b=True)                 # a TensorFlow tensor
-
-    def sample_gumbel_max(logits, temperature, rng):
-        return int(np.argmax(np.asarray(logits) / temperature + rng.gumbel(size=len(logits))))
-
-    def sample_inverse_cdf(logits, temperature, rng):
-        z = np.asarray(logits, float) / temperature
-        p = np.exp(z - z.max())
-        return min(int(np.searchsorted(np.cumsum(p / p.sum()), rng.random(), side="right")), len(p) - 1)
-
-    def sample_tensorflow(logits, temperature, rng):
-        seed = rng.integers(0, 2**31 - 1, size=2)
-        z = tf.constant(np.asarray(logits, float)[None] / temperature, tf.float32)
-        return np.int64(tf.random.stateless_categorical(z, 1, seed=seed)[0, 0])
-
-    l12.exercise_1(vocabulary_most_common)
-    l12.exercise_1(vocabulary_from_keras)
-    l12.exercise_2(sklearn_cosine)
-    l12.exercise_2(cosine_float32)
-    for sampler in (sample_gumbel_max, sample_inverse_cdf, sample_tensorflow):
-        l12.exercise_3(sampler)
+    for fn in (lstm_step_float32_tensorflow, lstm_step_gate_by_gate):
+        l12.exercise_1(fn)
+        l12.EXERCISES[0].check(fn, cases=l12.EXERCISES[0].cases(np.random.default_rng(5)), quiet=True)
 
 
-def test_keras_breaks_vocabulary_ties_in_reverse_order():
-    """What the lesson says: TextVectorization sorts by count, then ties in reverse (byte) order,
-    with the same tokens as lowercase + delete string.punctuation + str.split() on ASCII text."""
+def test_alternative_padding_implementations_pass():
     import keras
 
-    ex = lesson("12").EXERCISES[0]
-    for case in ex.cases(np.random.default_rng(0)):
-        texts, max_tokens = case.args
-        counts = Counter(t for text in texts for t in text.lower().translate(str.maketrans("", "", string.punctuation)).split())
-        ours = (["", "[UNK]"] + sorted(counts, key=lambda t: (counts[t], t), reverse=True))[:max_tokens]
-        layer = keras.layers.TextVectorization(max_tokens=max_tokens)
-        layer.adapt(texts)
-        assert [str(t) for t in layer.get_vocabulary()] == ours, case.label
+    l12 = lesson("12")
+
+    def pad_with_keras(sequences, maxlen=None):
+        padded = keras.utils.pad_sequences(sequences, maxlen=maxlen, dtype="float32", padding="post", truncating="post")
+        lengths = np.array([len(s) for s in sequences])
+        return padded, (np.arange(padded.shape[1]) < lengths[:, None]).astype(int)    # a 0/1 mask
+
+    def pad_with_lists(sequences, maxlen=None):
+        maxlen = maxlen or max(len(s) for s in sequences)
+        rows, masks = [], []
+        for s in sequences:
+            s = np.asarray(s, "float64")[:maxlen]
+            rows.append(np.concatenate([s, np.zeros((maxlen - len(s), s.shape[1]))]))
+            masks.append([True] * len(s) + [False] * (maxlen - len(s)))
+        return np.array(rows), masks                           # float64 and a nested list
+
+    for fn in (pad_with_keras, pad_with_lists):
+        l12.exercise_2(fn)
+        l12.EXERCISES[1].check(fn, cases=l12.EXERCISES[1].cases(np.random.default_rng(5)), quiet=True)
 
 
-def _lesson_code():
-    nb = nbformat.read(NOTEBOOK, 4)
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-
-
-def _shared_block(script):
-    """The top-level statements between the script's 'identical to the lesson' markers."""
-    source = (build.ROOT / "scripts" / script).read_text()
-    start = source.index("\n", source.index("# ---- ")) + 1
-    end = source.index("# ---- end of the lesson's code")
-    block = source[start:end]
-    return [ast.get_source_segment(block, node) for node in ast.parse(block).body]
-
-
-def test_training_scripts_use_the_lessons_code():
-    """The shipped models are trained on the lesson's data and architecture, word for word."""
-    code = _lesson_code()
-    for script in ("train_char_model.py", "train_date_seq2seq.py"):
-        for statement in _shared_block(script):
-            assert statement in code, f"scripts/{script} and the lesson differ in:\n{statement[:300]}"
-
-
-def test_alternative_attention_implementations_pass():
-    """Exercise 4 accepts other correct ways to write the attention step."""
+def test_a_masked_gru_classifier_passes():
     import keras
-    import tensorflow as tf
+    from keras import layers
 
-    ex4 = lesson("12").EXERCISES[3]
+    def build_gru_classifier():
+        inputs = keras.Input(shape=(None, 12))
+        x = layers.Masking()(inputs)
+        x = layers.GRU(24, return_sequences=True)(x)
+        x = layers.GlobalAveragePooling1D()(x)                 # pools over the real steps only
+        model = keras.Model(inputs, layers.Dense(9, activation="softmax")(x))
+        model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+        return model
 
-    def attention_loops(query, keys, v, mask=None):               # one example and step at a time
-        n, tq, _ = np.shape(query)
-        tv = np.shape(keys)[1]
-        weights = np.zeros((n, tq, tv))
-        for b in range(n):
-            for t in range(tq):
-                scores = np.array([v @ np.tanh(query[b, t] + keys[b, j]) for j in range(tv)])
-                keep = np.ones(tv, bool) if mask is None else np.asarray(mask[b], bool)
-                e = np.where(keep, np.exp(scores - scores[keep].max()), 0.0)
-                weights[b, t] = e / e.sum()
-        return np.einsum("ntj,njd->ntd", weights, keys), weights
+    lesson("12").exercise_3(build_gru_classifier)
 
-    def attention_zero_then_renormalize(query, keys, v, mask=None):   # mask after the softmax, renormalized
-        scores = np.einsum("d,ntjd->ntj", v, np.tanh(query[:, :, None] + keys[:, None]))
-        w = np.exp(scores - scores.max(-1, keepdims=True))
-        if mask is not None:
-            w = w * np.asarray(mask, float)[:, None, :]
-        w = w / w.sum(-1, keepdims=True)
-        return w @ keys, w
 
-    def attention_tensorflow(query, keys, v, mask=None):          # float32 tensors, -1e9 bias like Keras
-        q, k = tf.constant(query, tf.float32), tf.constant(keys, tf.float32)
-        scores = tf.reduce_sum(tf.constant(v, tf.float32) * tf.tanh(q[:, :, None] + k[:, None]), -1)
-        if mask is not None:
-            scores += -1e9 * (1.0 - tf.cast(mask, tf.float32))[:, None, :]
-        weights = tf.nn.softmax(scores, axis=-1)
-        return tf.matmul(weights, k), weights
+def test_a_classifier_with_logits_and_from_logits_passes():
+    """The course's convention: 9 logits and from_logits=True is as correct as a softmax head."""
+    import keras
+    from keras import layers
 
-    def attention_keras_ops(query, keys, v, mask=None):
-        scores = keras.ops.sum(v * keras.ops.tanh(keras.ops.expand_dims(query, 2) + keras.ops.expand_dims(keys, 1)), -1)
-        if mask is not None:
-            scores = keras.ops.where(keras.ops.expand_dims(mask, 1), scores, -1e9)
-        weights = keras.ops.softmax(scores, axis=-1)
-        return [keras.ops.matmul(weights, keys), weights]          # a list, not a tuple
+    def build_logits_classifier():
+        model = keras.Sequential([keras.Input(shape=(None, 12)), layers.Masking(), layers.LSTM(32), layers.Dense(9)])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
 
-    for fn in (attention_loops, attention_zero_then_renormalize, attention_tensorflow, attention_keras_ops):
-        ex4.check(fn, quiet=True)
-        ex4.check(fn, cases=ex4.cases(np.random.default_rng(3)), quiet=True)
+    lesson("12").exercise_3(build_logits_classifier)

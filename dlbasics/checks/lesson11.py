@@ -1,378 +1,326 @@
-"""Checks for lesson 11, reinforcement learning."""
-
+"""Checks for lesson 11, recurrent neural networks."""
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+from .core import as_array, as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises, recurrent_layers
 
 
-class EpsilonGreedy(Exercise):
-    """A random choice is judged by its frequencies over many draws from a seeded generator.
+def _series(rng, length, features=None):
+    """A wandering series whose values never repeat, so a shifted window cannot match by accident."""
+    shape = (length,) if features is None else (length, features)
+    return np.round(np.cumsum(rng.uniform(0.1, 1.0, shape), axis=0) * 10) / 10
 
-    The draws are deterministic for a given implementation and seed, but two correct
-    implementations use the generator differently, so the judge allows 6 standard deviations
-    of sampling noise on every frequency: a correct implementation fails with a probability
-    of about 1e-9 per frequency, while the plausible mistakes are off by 10 or more.
-    """
-    number, title = 1, "epsilon_greedy"
-    hint = ("With probability epsilon explore: an action drawn uniformly from ALL actions with `rng` "
-            "(e.g. rng.integers(len(q_values))); otherwise exploit: the action with the highest value "
-            "(np.argmax). Draw every random number from `rng`.")
-    draws = 4000
-    sigmas = 6.0
+
+class MakeWindows(Exercise):
+    number, title = 1, "make_windows"
+    hint = ("Window i starts at series[i] and holds `window` values; its target lies `horizon` steps after "
+            "the window's last value. Keep making windows until that target would fall off the end of the series.")
+    rtol, atol = 1e-6, 1e-9          # exact up to float32 rounding: casting the series to float32 is fine
 
     def cases(self, rng=None):
+        r = np.random.default_rng(8)
         cases = [
-            Case("epsilon 0: always the greedy action", (np.array([0.1, 0.5, -0.2, 0.3]), 0.0, 1)),
-            Case("epsilon 1: uniform over all 4 actions", (np.array([1.0, 2.0, 3.0, 4.0]), 1.0, 2),
-                 hint="Exploring draws from all actions, the greedy one included."),
-            Case("epsilon 0.1, 4 actions", (np.array([0.2, 0.0, 0.9, 0.4]), 0.1, 3),
-                 hint="epsilon is the probability of exploring, not of exploiting."),
-            Case("epsilon 0.8, 2 actions", (np.array([0.7, 0.3]), 0.8, 4),
-                 hint="Exploring draws from all actions, the greedy one included: with 2 actions "
-                      "the greedy one still wins half of the exploring draws."),
-            Case("negative values", (np.array([-5.0, -1.0, -3.0]), 0.2, 5),
-                 hint="The greedy action has the HIGHEST value (the least negative one here)."),
-            Case("a tie for the highest value", (np.array([1.0, 3.0, 3.0, 0.0]), 0.3, 6),
-                 hint="Any of the tied actions may be returned when exploiting."),
-            Case("a list of 6 values", ([0.0, 0.1, 0.2, 0.5, 0.4, 0.3], 0.5, 7)),
-        ]
-        if rng is not None:
-            for i in range(3):
-                n = int(rng.integers(2, 7))
-                q = np.round(rng.normal(size=n), 2)
-                cases.append(Case(f"random values #{i} ({n} actions)",
-                                  (q, float(np.round(rng.uniform(0, 1), 2)), int(rng.integers(1000)))))
-        return cases
-
-    def produce(self, fn, case):
-        q_values, epsilon, seed = case.args
-        n = len(q_values)
-
-        def run(draws, seed):
-            rng, actions = np.random.default_rng(seed), []
-            for _ in range(draws):
-                a = fn(q_values, epsilon, rng)
-                if isinstance(a, (float, np.floating)) and float(a).is_integer():
-                    a = int(a)
-                if isinstance(a, np.ndarray) and a.size == 1 and a.dtype.kind in "iu":
-                    a = int(a.reshape(()))
-                if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-                    raise CheckFailed(f"expected an action index (an int), got {type(a).__name__}.")
-                if not 0 <= int(a) < n:
-                    raise CheckFailed(f"returned action {int(a)}, but the actions are 0..{n - 1}.")
-                actions.append(int(a))
-            return actions
-
-        actions = run(self.draws, seed)
-        repeat = run(50, seed + 1) == run(50, seed + 1)
-        return {"counts": np.bincount(actions, minlength=n).tolist(), "reproducible": bool(repeat)}
-
-    def reference(self, q_values, epsilon, rng):
-        """The course's epsilon-greedy choice (rng: a NumPy Generator, or a seed)."""
-        rng = np.random.default_rng(rng)
-        if rng.random() < epsilon:
-            return int(rng.integers(len(q_values)))
-        return int(np.argmax(q_values))
-
-    def probabilities(self, q_values, epsilon):
-        """Each action's probability, and which actions are greedy (ties: their total counts)."""
-        q = np.asarray(q_values, dtype="float64")
-        greedy = q == q.max()
-        explore = epsilon / len(q)
-        return explore, greedy, explore * greedy.sum() + (1 - epsilon)
-
-    def tolerance(self, p):
-        return self.sigmas * np.sqrt(p * (1 - p) / self.draws) + 1e-9
-
-    def judge(self, got, case):
-        q_values, epsilon, _ = case.args
-        counts = np.asarray(got["counts"], dtype="float64")
-        freq = counts / counts.sum()
-        p_explore, greedy, p_greedy = self.probabilities(q_values, epsilon)
-        pct = lambda f: f"{100 * f:.1f}%"  # noqa: E731
-        if abs(freq[greedy].sum() - p_greedy) > self.tolerance(p_greedy):
-            which = "the greedy action" if greedy.sum() == 1 else "the tied greedy actions"
-            how = "too rarely" if freq[greedy].sum() < p_greedy else "too often"
-            return (f"over {self.draws} draws {which} came {how} (in {pct(freq[greedy].sum())} of "
-                    f"the draws) for epsilon = {epsilon}.")
-        for a in range(len(freq)):
-            if not greedy[a] and abs(freq[a] - p_explore) > self.tolerance(p_explore):
-                how = "too rarely" if freq[a] < p_explore else "too often"
-                return (f"over {self.draws} draws the non-greedy action {a} came {how} (in "
-                        f"{pct(freq[a])} of the draws) for epsilon = {epsilon}.")
-            if greedy[a] and freq[a] < p_explore - self.tolerance(p_explore):
-                return (f"over {self.draws} draws the greedy action {a} came too rarely (in "
-                        f"{pct(freq[a])} of the draws): exploring must be able to pick every action.")
-        if not got["reproducible"] and 0 < epsilon:
-            return ("two runs with generators seeded alike chose different actions: draw the random "
-                    "numbers from `rng`, not from np.random or the random module.")
-        return None
-
-
-class QUpdate(Exercise):
-    number, title = 2, "q_update"
-    hint = ("target = r + gamma * max over a' of q[s_next, a'], or just r when terminated; then move "
-            "q[s, a] a fraction alpha of the way: q[s, a] += alpha * (target - q[s, a]). "
-            "Only that one entry changes.")
-    rtol, atol = 1e-9, 1e-12
-
-    def cases(self, rng=None):
-        r = np.random.default_rng(11)
-        q = np.round(r.uniform(0, 1, (3, 2)), 2)
-        cases = [
-            Case("one step in a 3x2 table", (q, 0, 1, 1.0, 2, False, 0.5, 0.9)),
-            Case("terminated: no value after the last step", (q, 1, 0, 1.0, 2, True, 0.5, 0.9),
-                 hint="When the episode terminated there is no next state to bootstrap from: the target is r."),
-            Case("the next state's best action is not a", (np.array([[0.0, 0.0], [0.0, 0.0], [0.1, 0.8]]),
-                                                           0, 0, 0.0, 2, False, 0.5, 0.9),
-                 hint="Q-learning bootstraps with the BEST action in s_next (max over its row), "
-                      "whatever action is taken there next."),
-            Case("alpha 1: the entry becomes the target", (q, 2, 1, -1.0, 0, False, 1.0, 0.9)),
-            Case("alpha 0.1: a small step towards the target", (q, 2, 0, 0.5, 1, False, 0.1, 0.99),
-                 hint="Move only a fraction alpha of the way from q[s, a] to the target."),
-            Case("gamma 0: only the reward counts", (q, 1, 1, 0.3, 0, False, 0.5, 0.0)),
-            Case("a self-loop (s_next == s)", (q, 1, 0, 0.0, 1, False, 0.5, 0.9)),
-            Case("a 16x4 table (FrozenLake's size)", (np.round(r.uniform(0, 1, (16, 4)), 3), 14, 2, 1.0, 15, True, 0.1, 0.99)),
-            Case("a 16x4 table, reward 0, not terminal", (np.round(r.uniform(0, 1, (16, 4)), 3), 9, 1, 0.0, 13, False, 0.1, 0.99)),
-        ]
-        if rng is not None:
-            for i in range(5):
-                ns, na = int(rng.integers(2, 20)), int(rng.integers(2, 6))
-                cases.append(Case(f"random transition #{i}", (rng.normal(size=(ns, na)), int(rng.integers(ns)),
-                                                              int(rng.integers(na)), float(rng.normal()),
-                                                              int(rng.integers(ns)), bool(rng.random() < 0.3),
-                                                              float(rng.uniform(0.01, 1)), float(rng.uniform(0, 1)))))
-        return cases
-
-    def produce(self, fn, case):
-        q = case.args[0]
-        got = as_array(fn(*case.args), "your function")
-        if got.shape != np.shape(q):
-            raise CheckFailed(f"the new table has shape {got.shape}; it should have the shape of q, {np.shape(q)}.")
-        return got
-
-    def reference(self, q, s, a, r, s_next, terminated, alpha, gamma):
-        q = np.array(q, dtype="float64")
-        target = r if terminated else r + gamma * np.max(q[s_next])
-        q[s, a] += alpha * (target - q[s, a])
-        return q
-
-    def judge(self, got, case):
-        return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol, what="the new table")
-
-
-class DiscountedReturns(Exercise):
-    number, title = 3, "discounted_returns"
-    hint = ("Walk backwards from the last step: G = r[t] + gamma * G, and start again from 0 after "
-            "every step whose done flag is set, because the next step belongs to a new episode.")
-    rtol, atol = 1e-9, 1e-9
-
-    def cases(self, rng=None):
-        F, T = False, True
-        cases = [
-            Case("one episode of three rewards", ([1.0, 1.0, 1.0], [F, F, T], 0.9)),
-            Case("gamma 1: plain sums to the end", ([1.0, 2.0, 3.0, 4.0], [F, F, F, T], 1.0)),
-            Case("gamma 0: each step's own reward", ([3.0, -1.0, 2.0], [F, F, T], 0.0)),
-            Case("a reward only at the end (like FrozenLake)", ([0.0, 0.0, 0.0, 1.0], [F, F, F, T], 0.9),
-                 hint="Earlier steps get the later reward discounted once per step between them: "
-                      "G_t = r_t + gamma r_{t+1} + gamma^2 r_{t+2} + ..."),
-            Case("two episodes laid end to end", ([1.0, 2.0, 3.0, 4.0, 5.0], [F, T, F, F, T], 0.5),
-                 hint="A done flag at step t means step t+1 starts a new episode: the return must not "
-                      "carry rewards across it."),
-            Case("a one-step episode in the middle", ([1.0, 1.0, 7.0, 1.0, 1.0], [F, T, T, F, T], 0.9)),
-            Case("the last episode is unfinished (no done flag at the end)", ([1.0, 0.0, 2.0, 1.0], [T, F, F, F], 0.8)),
-            Case("200 rewards of 1 (a CartPole episode), as NumPy arrays (as in training)",
-                 (np.ones(200), np.arange(200) == 199, 0.99)),
-        ]
-        if rng is not None:
-            for i in range(5):
-                n = int(rng.integers(1, 60))
-                rewards, dones = np.round(rng.normal(size=n), 2), rng.random(n) < 0.15
-                gamma = float(rng.uniform(0, 1))
-                args = (rewards, dones, gamma) if i % 2 == 0 else (list(rewards), list(dones), gamma)   # arrays or lists
-                cases.append(Case(f"random episodes #{i} ({n} steps)", args))
-        return cases
-
-    def produce(self, fn, case):
-        return as_array(fn(*case.args), "your function")
-
-    def reference(self, rewards, dones, gamma):
-        """Episode by episode, G = the rewards filtered by 1 / (1 - gamma z^-1), run backwards."""
-        from scipy.signal import lfilter
-
-        rewards, dones = np.asarray(rewards, dtype="float64"), np.asarray(dones, dtype=bool)
-        out, start = np.zeros(len(rewards)), 0
-        for end in list(np.flatnonzero(dones) + 1) + [len(rewards)]:
-            if end > start:
-                out[start:end] = lfilter([1.0], [1.0, -gamma], rewards[start:end][::-1])[::-1]
-            start = end
-        return out
-
-    def judge(self, got, case):
-        return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol, what="the returns")
-
-
-def _diagnose(got, variants):
-    """The sentence of the first known mistake whose gradient `got` reproduces, or ''."""
-    got = np.asarray(got, dtype="float64")
-    with np.errstate(all="ignore"):
-        for sentence, wrong in variants:
-            wrong = np.asarray(wrong, dtype="float64")
-            if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-3, atol=1e-6, equal_nan=True):
-                return " " + sentence
-    return ""
-
-
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _loss_case(label, rng, steps, actions, baseline="value", scale=1.0, hint="", graph_mode=False):
-    logits = np.round(rng.normal(size=(steps, actions)) * scale, 3).astype("float32")
-    taken = rng.integers(actions, size=steps).astype("int64")
-    returns = np.round(rng.uniform(1, 60, size=steps), 2).astype("float32")
-    if baseline == "zero":
-        baselines = np.zeros(steps, "float32")
-    elif baseline == "returns":
-        baselines = returns.copy()
-    else:
-        baselines = np.round(returns + rng.normal(0, 8, size=steps), 2).astype("float32")
-    return Case(label, (logits, taken, returns, baselines), {"graph_mode": True} if graph_mode else {}, hint)
-
-
-class ReinforceLoss(Exercise):
-    """Judged by its gradient, the thing a loss is for: d loss / d logits must be minus the
-    policy-gradient estimate (any loss with that gradient passes, whatever its value), and the
-    loss must send no gradient into the returns or the baselines (the advantage is a fixed weight).
-    The reference gradient is written out by hand (NumPy), independently of TensorFlow."""
-    number, title = 4, "reinforce_loss"
-    hint = ("Minimizing the loss must move the logits along the policy-gradient estimate "
-            "mean_t[grad log pi(a_t|s_t) * (G_t - b_t)]: so the loss is MINUS a mean over the steps of the "
-            "log-probability (tf.nn.log_softmax) of the action actually taken, times its advantage, and "
-            "the advantage is a constant weight (tf.stop_gradient).")
-    rtol, atol = 1e-3, 1e-7
-
-    def cases(self, rng=None):
-        r = np.random.default_rng(411)
-        cases = [
-            _loss_case("2 actions, 6 steps, no baseline (all baselines 0)", r, 6, 2, "zero"),
-            _loss_case("2 actions with a baseline: some advantages negative", r, 8, 2,
-                       hint="An action that did worse than its baseline (negative advantage) must become LESS likely."),
-            _loss_case("3 actions, 5 steps", r, 5, 3,
-                       hint="Take the log-probability of the action that was taken at each step "
-                            "(tf.gather(..., batch_dims=1), or a one-hot mask), not a whole row."),
-            _loss_case("baselines equal to the returns: nothing to learn", r, 4, 2, "returns"),
-            Case("a confident policy (logits of +-60)",
-                 (np.array([[60.0, -60.0], [-60.0, 60.0], [60.0, -60.0]], "float32"), np.array([1, 1, 0], "int64"),
-                  np.array([10.0, 20.0, 30.0], "float32"), np.array([15.0, 15.0, 15.0], "float32")),
-                 hint="log(softmax(z)) overflows to log(0) = -inf for a very unlikely action: "
-                      "tf.nn.log_softmax computes the log-probabilities stably."),
-            _loss_case("inside a tf.function (as in training)", r, 7, 2, graph_mode=True,
-                       hint="Use TensorFlow or keras.ops operations, not NumPy: in a tf.function the inputs are "
-                            "symbolic tensors, and NumPy would cut the gradient anyway."),
-            _loss_case("a batch of 300 steps", r, 300, 2,
-                       hint="Average over the steps (the estimate is a mean), do not sum."),
+            Case("series 0..9, window 3, horizon 1", (np.arange(10.0), 3, 1),
+                 hint="With horizon 1 the target is the step right after the window, never its last step."),
+            Case("series 0..19, window 5, horizon 4", (np.arange(20.0), 5, 4),
+                 hint="Horizon 4 means 4 steps after the window's last step: 3 steps are skipped."),
+            Case("the shortest series: exactly one window", (np.arange(7.0), 4, 3),
+                 hint="A series of window + horizon values holds exactly one (window, target) pair."),
+            Case("window 1", (_series(r, 12), 1, 2)),
+            Case("multivariate input: 3 features per step", (_series(r, 30, 3), 6, 2),
+                 hint="Keep the feature axis: inputs (n, window, features), targets (n, features)."),
+            Case("a longer series, window 52, horizon 4", (_series(r, 300), 52, 4)),
         ]
         if rng is not None:
             for i in range(4):
-                cases.append(_loss_case(f"random batch #{i}", rng, int(rng.integers(1, 80)), int(rng.integers(2, 6)),
-                                        ["value", "zero"][i % 2], float(rng.uniform(0.5, 3))))
+                window, horizon = int(rng.integers(1, 30)), int(rng.integers(1, 10))
+                length = window + horizon + int(rng.integers(0, 80))
+                features = None if i % 2 == 0 else int(rng.integers(1, 5))
+                cases.append(Case(f"random series #{i}", (_series(rng, length, features), window, horizon)))
         return cases
 
     def produce(self, fn, case):
-        import tensorflow as tf
+        series, window, horizon = case.args
+        got = fn(series.copy(), window, horizon)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise CheckFailed("expected the pair (inputs, targets).")
+        return as_array(got[0], "inputs"), as_array(got[1], "targets")
 
-        logits, actions, returns, baselines = (tf.constant(v) for v in case.args)
+    def reference(self, series, window, horizon):
+        """Keras's own windowing: keras.utils.timeseries_dataset_from_array."""
+        import keras
 
-        def loss_and_grads(logits, actions, returns, baselines):
-            with tf.GradientTape(persistent=True) as tape:
-                tape.watch([logits, returns, baselines])
-                loss = fn(logits, actions, returns, baselines)
-                if loss is None:
-                    return None, None
-                loss = tf.convert_to_tensor(loss)
-            grads = tape.gradient(loss, [logits, returns, baselines],
-                                  unconnected_gradients=tf.UnconnectedGradients.NONE)
-            return loss, grads
-
-        if case.kwargs.get("graph_mode"):
-            try:
-                loss, grads = tf.function(loss_and_grads)(logits, actions, returns, baselines)
-            except Exception as e:          # NumPy on symbolic tensors raises NotImplementedError: not a stub
-                detail = " ".join(str(e).strip().splitlines()[-1:])[:200]
-                raise CheckFailed(f"your loss works eagerly but fails inside a tf.function: "
-                                  f"{type(e).__name__}: {detail}") from None
-        else:
-            loss, grads = loss_and_grads(logits, actions, returns, baselines)
-        if loss is None:
-            raise CheckFailed("your function returned None. Did you forget `return`?")
-        if loss.shape.num_elements() != 1:
-            raise CheckFailed(f"the loss should be one number (a scalar), but it has shape {tuple(loss.shape)}: "
-                              "average over the steps.")
-        if grads[0] is None:
-            raise CheckFailed("the loss has no gradient with respect to the logits: compute it from the logits with "
-                              "TensorFlow or keras.ops operations (NumPy, .numpy() or float() cut the gradient).")
-        zero = lambda g, n: np.zeros(n) if g is None else np.asarray(g, "float64")  # noqa: E731
-        return {"loss": float(np.asarray(loss).reshape(())), "grad_logits": np.asarray(grads[0], "float64"),
-                "grad_returns": zero(grads[1], len(case.args[2])),
-                "grad_baselines": zero(grads[2], len(case.args[3]))}
-
-    def reference(self, logits, actions, returns, baselines):
-        """The course's REINFORCE loss, -mean_t[log pi(a_t|s_t) * stop_gradient(G_t - b_t)] (TensorFlow)."""
-        import tensorflow as tf
-
-        log_probs = tf.nn.log_softmax(logits)
-        taken = tf.gather(log_probs, tf.cast(actions, tf.int64), batch_dims=1)
-        advantages = tf.stop_gradient(tf.cast(returns, log_probs.dtype) - tf.cast(baselines, log_probs.dtype))
-        return -tf.reduce_mean(taken * advantages)
-
-    @staticmethod
-    def gradient(logits, actions, advantages):
-        """d loss / d logits of -mean_t[A_t log softmax(z_t)[a_t]]: -(A_t / N)(onehot(a_t) - softmax(z_t))."""
-        logits = np.asarray(logits, "float64")
-        onehot = np.eye(logits.shape[1])[actions]
-        return -(np.asarray(advantages, "float64") / len(logits))[:, None] * (onehot - _softmax(logits))
+        ds = keras.utils.timeseries_dataset_from_array(series, series[window + horizon - 1:], sequence_length=window,
+                                                       batch_size=len(series), shuffle=False)
+        inputs, targets = zip(*ds.as_numpy_iterator())
+        return np.concatenate(inputs), np.concatenate(targets)
 
     def judge(self, got, case):
-        logits, actions, returns, baselines = case.args
-        adv = np.asarray(returns, "float64") - np.asarray(baselines, "float64")
-        want = self.gradient(logits, actions, adv)
-        g = np.asarray(got["grad_logits"], "float64")
-        if not np.isfinite(got["loss"]) or not np.isfinite(g).all():
-            return ("the loss or its gradient contains nan or inf: a log-probability became log(0). "
-                    "Take log-probabilities with tf.nn.log_softmax, not log(softmax(...)).")
-        problem = compare_arrays(g, want, self.rtol, self.atol, what="the gradient of your loss with respect to the logits")
-        if problem is not None:
-            p = _softmax(np.asarray(logits, "float64"))
-            n, onehot = len(p), np.eye(p.shape[1])[actions]
-            taken_p = p[np.arange(n), actions]
-            norm = (adv - adv.mean()) / (adv.std() + 1e-8)
-            variants = [
-                ("It is the exact opposite: minimizing your loss makes good actions LESS likely (the sign).", -want),
-                ("It is the gradient of a SUM over the steps: average instead, so the step size does not grow "
-                 "with the batch.", n * want),
-                ("It matches log(softmax(z) + a small constant): for an action the policy finds nearly impossible "
-                 "the gradient then vanishes, exactly where it should be largest. Use tf.nn.log_softmax.",
-                 -(adv * taken_p / (taken_p + 1e-8) / n)[:, None] * (onehot - p)),
-                ("It matches weighting the probabilities pi(a|s) instead of the log-probabilities.",
-                 -(adv * p[np.arange(n), actions] / n)[:, None] * (onehot - p)),
-                ("It matches weighting the raw logits of the taken actions: take log_softmax first.",
-                 -(adv / n)[:, None] * onehot),
-                ("It matches normalizing the advantages inside the loss: use returns - baselines as given.",
-                 self.gradient(logits, actions, norm)),
-                ("It matches plain cross-entropy on the taken actions, without the advantage weights.",
-                 self.gradient(logits, actions, np.ones(n))),
-            ]
-            return problem + _diagnose(g, variants)
-        if np.abs(got["grad_baselines"]).max() > 1e-6 or np.abs(got["grad_returns"]).max() > 1e-6:
-            return ("the loss sends gradients into the returns or the baselines. The advantage G - b is a fixed "
-                    "weight, not something to optimize: with a learned baseline trained by the same gradient step "
-                    "it would learn to shrink the policy loss instead of predicting returns. Wrap it in "
-                    "tf.stop_gradient.")
+        series, window, horizon = case.args
+        want = self.reference(*case.args)
+        for what, g, w, index in (("inputs", got[0], want[0], np.arange(len(want[0]))[:, None] + np.arange(window)),
+                                  ("targets", got[1], want[1], np.arange(len(want[1])) + window + horizon - 1)):
+            problem = compare_arrays(g, w, self.rtol, self.atol, what=what)
+            if problem and g.shape == w.shape:
+                for shift in [k for k in range(-horizon - 1, 3) if k]:   # the whole array taken a few steps early or late?
+                    moved = index + shift
+                    if moved.min() >= 0 and moved.max() < len(series) and np.allclose(g, series[moved], self.rtol, self.atol):
+                        return (f"{problem} Your {what} are taken {abs(shift)} step{'s' if abs(shift) > 1 else ''} "
+                                f"too {'early' if shift < 0 else 'late'} in the series"
+                                + (", so each window overlaps its target." if what == "inputs" and shift >= horizon else "."))
+            if problem:
+                return problem
         return None
 
 
-EXERCISES = [EpsilonGreedy(), QUpdate(), DiscountedReturns(), ReinforceLoss()]
+class RNNForward(Exercise):
+    number, title = 2, "rnn_forward"
+    hint = ("Loop over the time axis (axis 1 of x, not the batch axis 0): each step takes that step's inputs "
+            "x[:, t] and the state the previous step produced (h0 for the first step), and returns the next "
+            "state. Collect one state per step and stack them along axis 1.")
+    rtol, atol = 1e-5, 1e-6          # float32 arithmetic (or a float32 Keras cell) passes; every mistake is off by far more
+
+    @staticmethod
+    def _case(label, r, batch, steps, features, units, h0="zeros", scale=1.0, hint=""):
+        x = r.normal(0, scale, (batch, steps, features))
+        W = r.normal(0, 0.6, (features, units))
+        U = r.normal(0, 0.6, (units, units))
+        b = r.normal(0, 0.3, units)
+        h = np.zeros((batch, units)) if h0 == "zeros" else np.tanh(r.normal(0, 1, (batch, units)))
+        return Case(label, (x, h, W, U, b), hint=hint)
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(9)
+        cases = [
+            self._case("one step from a zero state", r, 2, 1, 3, 4),
+            self._case("one step from a nonzero starting state h0", r, 2, 1, 3, 4, h0="random",
+                       hint="The starting state enters the first step through the recurrent weights U."),
+            self._case("6 steps, batch of 3, 4 features, 5 units", r, 3, 6, 4, 5),
+            self._case("as many steps as examples in the batch (4 and 4)", r, 4, 4, 2, 3, h0="random",
+                       hint="x has shape (batch, steps, features): time is axis 1."),
+            self._case("a scalar RNN: 1 feature, 1 unit, 10 steps", r, 1, 10, 1, 1),
+            self._case("large inputs (the state saturates)", r, 2, 4, 2, 3, scale=20.0,
+                       hint="tanh keeps every state between -1 and 1, however large the input."),
+            self._case("a long sequence from a nonzero state", r, 4, 30, 2, 8, h0="random"),
+        ]
+        if rng is not None:
+            for i in range(4):
+                cases.append(self._case(f"random sequence #{i}", rng, int(rng.integers(1, 5)), int(rng.integers(1, 20)),
+                                        int(rng.integers(1, 6)), int(rng.integers(1, 9)), h0="random" if i % 2 else "zeros"))
+        return cases
+
+    def produce(self, fn, case):
+        x, h0, W, U, b = case.args
+        return as_array(fn(x.copy(), h0.copy(), W.copy(), U.copy(), b.copy()), "your rnn_forward")
+
+    def reference(self, x, h0, W, U, b):
+        """keras.layers.SimpleRNN(return_sequences=True) with the same weights and initial state."""
+        import keras
+
+        layer = keras.layers.SimpleRNN(W.shape[1], return_sequences=True, dtype="float64")
+        layer.build(x.shape)
+        layer.set_weights([W, U, b])
+        return keras.ops.convert_to_numpy(layer(x, initial_state=h0))
+
+    def judge(self, got, case):
+        x = case.args[0]
+        want = self.reference(*case.args)
+        if got.shape != want.shape:
+            problem = compare_arrays(got, want, what="the hidden states")
+            if got.ndim == 3 and got.shape[1] == x.shape[0] != x.shape[1]:
+                return problem + " You made one state per sequence in the batch: time is axis 1 of x, the batch axis 0."
+            if got.shape == (want.shape[0], want.shape[2]):
+                return problem + " That is one state per sequence: return the state of every step, not only the last."
+            if got.shape == (want.shape[0], want.shape[1] + 1, want.shape[2]):
+                return problem + " There is one state too many: h0 is the state before the first step, not one of the outputs."
+            if got.shape == (want.shape[1], want.shape[0], want.shape[2]):
+                return problem + " The time and batch axes are swapped: stack the states along axis 1."
+            return problem
+        close = np.isclose(got, want, rtol=self.rtol, atol=self.atol).reshape(len(got), got.shape[1], -1).all(axis=(0, 2))
+        if close.all():
+            return None
+        first = int(np.argmin(close)) + 1
+        if np.allclose(got[:, 0], case.args[1], rtol=self.rtol, atol=self.atol) and not np.allclose(want[:, 0], case.args[1]):
+            return ("your first state is h0, the state before the first step; position 0 should hold the state "
+                    "after reading x[:, 0], and the last position the state after the last step.")
+        if got.shape[1] > 1 and close[-1] and np.allclose(got, got[:, -1:]):
+            return ("every position holds the same state, the last one: you stored one array and kept overwriting it "
+                    "(h[:] = ...). Make a new array at every step, or store a copy.")
+        if not np.isfinite(got).all() or np.abs(got).max() > 1 + 1e-5:
+            return "some hidden states lie outside -1..1, where SimpleRNN's tanh keeps them."
+        if got.min() >= 0 and want.min() < 0:
+            return "none of your hidden states is negative, but SimpleRNN's tanh gives values between -1 and 1."
+        if got.shape[1] > 1 and np.allclose(got[:, 1:], want[:, :-1], rtol=self.rtol, atol=self.atol):
+            return "your states are one step late: the state after step t belongs at position t, not t + 1."
+        if first > 1:
+            return (f"the hidden states match Keras up to time step {first - 1} but differ from step {first} on: "
+                    "each step must start from the state the previous step produced.")
+        return "the hidden states differ from Keras's SimpleRNN already at the first time step."
+
+
+def co2_change_windows(window, horizon=4):
+    """The lesson's forecasting data: windows of weekly CO2 described relative to their last value.
+
+    Training windows have their targets in 1958-1989, validation windows in 1990-1995. Inputs are
+    (x - x_last) / scale with shape (n, window, 1), targets (y - x_last) / scale, where `scale` is
+    the spread of the target change over the training windows (training statistics only).
+    Returns x_train, y_train, x_val, y_val (float32), scale and the validation windows'
+    seasonal-naive forecast error (the change over the 52 weeks before each target), in ppm.
+    """
+    from .. import data
+
+    co2 = data.co2()
+    series = co2["co2"].interpolate().to_numpy("float32")
+    train_end, val_end = int((co2["date"] < "1990-01-01").sum()), int((co2["date"] < "1996-01-01").sum())
+
+    def cut(first_target, stop):
+        targets = np.arange(first_target, stop)
+        return series[targets[:, None] - horizon - window + 1 + np.arange(window)], series[targets]
+
+    x_train, y_train = cut(window + horizon - 1, train_end)
+    x_val, y_val = cut(train_end, val_end)
+    seasonal_error = series[train_end:val_end] - series[train_end - 52:val_end - 52]
+    scale = float(np.std(y_train - x_train[:, -1]))
+
+    def relative(x, y):
+        return ((x - x[:, -1:]) / scale)[..., None].astype("float32"), ((y - x[:, -1]) / scale).astype("float32")
+
+    return (*relative(x_train, y_train), *relative(x_val, y_val), scale, seasonal_error)
+
+
+class Forecaster(Exercise):
+    number, title = 3, "build_forecaster"
+    hint = ("Start from keras.Input((window, 1)), add a recurrent layer that returns only its last state, end "
+            "with a Dense layer of one unit and no activation, and compile with a regression loss and an optimizer "
+            "(Adam's default learning rate works; 0.003 learns a little faster).")
+    window, epochs, batch_size, margin = 26, 8, 32, 0.8
+
+    def cases(self, rng=None):
+        seed = 0 if rng is None else int(rng.integers(1 << 31))
+        return [Case(f"trained {self.epochs} epochs on {self.window}-week windows of 1958-1989, judged on 1990-1995",
+                     (), {"seed": seed})]
+
+    def produce(self, fn, case):
+        import keras
+
+        x_train, y_train, x_val, _, _, _ = co2_change_windows(self.window)
+        keras.utils.set_random_seed(case.kwargs["seed"])
+        model = fn(self.window)
+        as_compiled_model(model)
+        if not recurrent_layers(model):
+            raise CheckFailed("the model has no recurrent layer (SimpleRNN, LSTM, GRU), so no state is carried from "
+                              "step to step (Flatten and Dense make the linear baseline of the lesson again). "
+                              "This exercise is about recurrence: put a recurrent layer in it.")
+        try:
+            out = tuple(model.compute_output_shape((None, self.window, 1)))
+        except Exception:
+            shape = getattr(model, "input_shape", "?")
+            raise CheckFailed(f"the model does not accept windows of shape ({self.window}, 1); its input shape is {shape}.") from None
+        if out not in ((None, 1), (None,)):
+            raise CheckFailed(f"the model's output has shape {out}; it should give one number per window, shape (None, 1)"
+                              + (" (a recurrent layer with return_sequences=True gives one per time step)." if len(out) == 3 else "."))
+        before = keras.ops.convert_to_numpy(model(x_val, training=False)).reshape(-1)
+        model.fit(x_train, y_train, epochs=self.epochs, batch_size=self.batch_size, verbose=0)
+        return before, keras.ops.convert_to_numpy(model(x_val, training=False)).reshape(-1)
+
+    def reference(self, window):
+        """The course's forecaster: one SimpleRNN layer and a linear output."""
+        import keras
+
+        model = keras.Sequential([keras.Input((window, 1)), keras.layers.SimpleRNN(32), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(0.003), loss="huber", metrics=["mae"])
+        return model
+
+    def judge(self, got, case):
+        _, _, _, y_val, scale, seasonal_error = co2_change_windows(self.window)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return "the check expected the forecasts before and after training."
+        before, got = (np.asarray(g, "float64") for g in got)
+        if got.shape != y_val.shape:
+            return f"the model made {got.size} predictions for {y_val.size} validation windows."
+        if not np.isfinite(got).all():
+            return "the model predicts nan: training diverged (is the learning rate too high, or the loss wrong?)."
+        if got.min() >= 0:
+            return ("your forecaster never predicts a fall, but CO2 drops every summer: an output activation "
+                    "(relu, sigmoid) cuts off negative values. Use a linear output layer.")
+        if before.shape == got.shape and np.mean(np.abs(got - before)) < 0.05 * np.std(y_val):
+            # a randomly initialized network can, by luck, forecast better than the naive baseline
+            return ("training hardly changed the forecasts, so the model did not learn (is the learning rate far "
+                    "too small, or are its layers frozen?); a score from the untrained weights is luck.")
+        mae = float(np.mean(np.abs(got - y_val))) * scale
+        best = min(float(np.mean(np.abs(y_val))) * scale, float(np.mean(np.abs(seasonal_error))))
+        if mae > self.margin * best:
+            return (f"validation MAE {mae:.2f} ppm is not at least {1 - self.margin:.0%} below the best naive "
+                    f"baseline ({best:.2f} ppm) after {self.epochs} epochs.")
+        return None
+
+    def pass_line(self, cases):
+        return f"the model trains and beats the best naive baseline by at least {1 - self.margin:.0%} on held-out years."
+
+
+class GradientThroughTime(Exercise):
+    number, title = 4, "gradient_through_time"
+    hint = ("Run the forward pass first and keep every state h_1..h_T. x_t reaches h_T only through h_t, so by the "
+            "chain rule dh_T/dx_t = (dh_t/dx_t) * (dh_{t+1}/dh_t) * ... * (dh_T/dh_{T-1}): one factor for the step "
+            "that reads x_t and one for every later step. Each factor is the derivative of a tanh, which you can "
+            "write with the state that tanh produced.")
+    rtol, atol = 1e-6, 1e-12
+
+    @staticmethod
+    def _case(label, r, steps, w, u, b=0.0, h0=0.0, scale=1.0, hint=""):
+        return Case(label, (r.normal(0, scale, steps), float(h0), float(w), float(u), float(b)), hint=hint)
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(4)
+        cases = [
+            self._case("a single step", r, 1, 0.8, 0.5, 0.1,
+                       hint="With one step, h_1 = tanh(w x_1 + u h_0 + b): only the derivative of that tanh with respect to x_1."),
+            self._case("3 steps", r, 3, 0.7, 0.9, 0.2),
+            self._case("a nonzero starting state h0", r, 5, 1.1, 0.6, -0.3, h0=0.7),
+            self._case("u = 0.5: the gradient fades with the lag", r, 30, 1.0, 0.5),
+            self._case("u = 1.5 and tiny inputs: the gradient grows with the lag", r, 12, 1.0, 1.5, scale=1e-4,
+                       hint="Nothing limits the product of the factors to 1: with states near 0 each factor is close to u."),
+            self._case("a negative u: the sign alternates", r, 8, 0.9, -0.8, 0.1),
+            self._case("large inputs (saturated states)", r, 10, 3.0, 1.2, 0.0, scale=2.0),
+        ]
+        if rng is not None:
+            for i in range(4):
+                cases.append(self._case(f"random sequence #{i}", rng, int(rng.integers(1, 25)), rng.uniform(-2, 2),
+                                        rng.uniform(-1.6, 1.6), rng.uniform(-0.5, 0.5), h0=rng.uniform(-0.9, 0.9),
+                                        scale=float(rng.choice([0.01, 0.5, 1.5]))))
+        return cases
+
+    def produce(self, fn, case):
+        x, h0, w, u, b = case.args
+        return as_array(fn(x.copy(), h0, w, u, b), "your gradient_through_time")
+
+    def reference(self, x, h0, w, u, b):
+        """GradientTape through keras.layers.SimpleRNN(1) with the same weights, in float64."""
+        import keras
+        import tensorflow as tf
+
+        layer = keras.layers.SimpleRNN(1, dtype="float64")
+        layer.build((1, len(x), 1))
+        layer.set_weights([np.array([[w]]), np.array([[u]]), np.array([b])])
+        inputs = tf.constant(np.asarray(x, "float64").reshape(1, -1, 1))
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            last = layer(inputs, initial_state=tf.constant([[h0]], "float64"))
+        return tape.gradient(last, inputs).numpy().reshape(-1)
+
+    def judge(self, got, case):
+        x, h0, w, u, b = case.args
+        want = self.reference(*case.args)
+        problem = compare_arrays(got, want, self.rtol, self.atol, what="the gradient")
+        if not problem:
+            return None
+        if got.shape == want.shape:
+            close = lambda a: np.allclose(a, want, self.rtol, self.atol)      # noqa: E731
+            if len(want) > 1 and close(got[::-1]):
+                return problem + " Your values are in reverse order: entry t belongs to the input x[t], the first entry to the first input."
+            if w != 0 and close(got * w) and not close(got):
+                return problem + " Every value is off by the same factor: how does h_t respond to x_t itself?"
+        return problem
+
+
+EXERCISES = [MakeWindows(), RNNForward(), Forecaster(), GradientThroughTime()]
 globals().update(exercises(*EXERCISES))

@@ -1,367 +1,345 @@
-"""Checks for lesson 13, unsupervised learning (autoencoders, k-means, deep embedded clustering).
+"""Checks for lesson 13, natural language processing."""
+import string
+from collections import Counter
 
-The definitions are those of the DEC paper: Xie, Girshick & Farhadi (2016), "Unsupervised deep
-embedding for clustering analysis", ICML: equations (1) soft assignment, (3) target distribution,
-and its unsupervised clustering accuracy (best one-to-one mapping of clusters to classes).
-"""
 import numpy as np
 
-from .core import Case, CheckFailed, Exercise, as_array, compare_arrays, exercises
+from .core import Case, CheckFailed, Exercise, as_array, as_whole_number, compare_arrays, exercises
 
 
-def _as_number(got, what):
-    if got is None:
-        raise CheckFailed("your function returned None. Did you forget `return`?")
-    try:
-        value = np.asarray(got, dtype="float64")
-    except Exception:
-        raise CheckFailed(f"expected {what} (a number), got a {type(got).__name__}.") from None
-    if value.size != 1:
-        raise CheckFailed(f"expected {what}, one number, got an array of shape {value.shape}.")
-    return float(value.reshape(()))
+def _tokens(text):
+    """TextVectorization's default standardization and split, for ASCII text."""
+    return text.lower().translate(str.maketrans("", "", string.punctuation)).split()
 
 
-# ---- Exercise 1: clustering accuracy -------------------------------------------------------
-def _noisy_clustering(rng, n, classes, clusters, noise):
-    """Labels in 0..classes-1 and a clustering that mostly follows them under a hidden relabelling."""
-    y = rng.integers(0, classes, n)
-    relabel = rng.permutation(max(classes, clusters))[:classes] % clusters
-    pred = relabel[y]
-    flip = rng.random(n) < noise
-    pred[flip] = rng.integers(0, clusters, int(flip.sum()))
-    return y, pred
+_WORDS = ["film", "movie", "plot", "good", "bad", "great", "dull", "the", "a", "and", "it's",
+          "actors", "story", "funny", "boring", "well-made", "fun", "not", "very", "script"]
 
 
-class ClusterAccuracy(Exercise):
-    number, title = 1, "cluster_accuracy"
-    hint = ("Count how many points of each cluster fall in each class (a clusters x classes table), "
-            "find the best one-to-one matching of clusters to classes with "
-            "linear_sum_assignment(table, maximize=True), and divide the matched count by the number "
-            "of points. Work with np.unique(..., return_inverse=True) so any label values work.")
-    rtol, atol = 0.0, 1e-9
+def _random_texts(rng):
+    texts = []
+    for _ in range(int(rng.integers(1, 12))):
+        words = list(rng.choice(_WORDS, int(rng.integers(0, 12))))
+        words = [w.upper() if rng.random() < 0.1 else w.capitalize() if rng.random() < 0.2 else w for w in words]
+        words = [w + str(rng.choice(list(",.!?;:"))) if rng.random() < 0.2 else w for w in words]
+        if words and rng.random() < 0.3:                        # a free-standing dash or ellipsis
+            words.insert(int(rng.integers(len(words) + 1)), str(rng.choice(["--", "-", "...", "!"])))
+        texts.append(" ".join(words))
+    return texts
+
+
+class BuildVocabulary(Exercise):
+    number, title = 1, "build_vocabulary"
+    hint = ("Lowercase each text, delete the characters in string.punctuation, split on whitespace "
+            "(str.split()), count with collections.Counter, and return ['', '[UNK]'] followed by the "
+            "tokens from most to least frequent, at most max_tokens entries in all.")
 
     def cases(self, rng=None):
-        r = np.random.default_rng(13)
-        y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 2])
         cases = [
-            Case("perfect clustering, clusters numbered differently", (y, np.array([2, 2, 2, 0, 0, 0, 1, 1, 1, 1])),
-                 hint="Cluster numbers are arbitrary names: cluster 2 may well be class 0. Match them first."),
-            Case("the labels themselves as clusters", (y, y.copy())),
-            Case("two clusters share a majority class", (np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 2]),
-                                                         np.array([0, 0, 0, 1, 1, 1, 1, 2, 2, 2])),
-                 hint="Each class may be matched to one cluster only: when two clusters have the same "
-                      "majority class, only one of them can be given it."),
-            Case("the biggest overlap is not in the best matching", (np.array([0] * 9 + [1] * 4),
-                                                                     np.array([0] * 5 + [1] * 4 + [0] * 4)),
-                 hint="Matching greedily, biggest overlap first, is not optimal: the Hungarian algorithm "
-                      "(scipy's linear_sum_assignment) finds the best matching overall."),
-            Case("more clusters than classes", (np.array([0, 0, 0, 0, 1, 1, 1, 1]), np.array([0, 0, 1, 1, 2, 2, 3, 3])),
-                 hint="With more clusters than classes, the extra clusters match no class; their points count "
-                      "as wrong. Divide by the number of points, not by the number of clusters or classes."),
-            Case("fewer clusters than classes", (np.array([0, 0, 1, 1, 2, 2, 3, 3]), np.array([5, 5, 5, 5, 7, 7, 7, 7]))),
-            Case("cluster ids far from the class ids", (np.array([0, 0, 0, 1, 1, 2]), np.array([40, 40, 10, 10, 10, 12]))),
-            Case("labels that are not 0..k-1", (np.array([3, 3, 7, 7, 7, 9, 9, -1, -1, -1]), np.array([4, 4, 1, 1, 2, 0, 0, 8, 8, 8])),
-                 hint="Labels can be any integers (negative, with gaps): map them to 0..k-1 first, e.g. "
-                      "with np.unique(labels, return_inverse=True)."),
-            Case("1,000 points, 10 classes, 10% noise", _noisy_clustering(r, 1000, 10, 10, 0.1)),
-            Case("Python lists", ([1, 1, 2, 2, 2], [0, 0, 0, 1, 1])),
+            Case("three short texts", (["the cat sat", "the dog sat", "the end"], None)),
+            Case("capitals and punctuation", (["Great film!", "great, GREAT acting.", "A film? Yes: a film."], None),
+                 hint="'Great', 'great,' and 'GREAT' are one token: lowercase, and remove punctuation before splitting."),
+            Case("apostrophes and hyphens", (["It's a must-see.", "it's not a must", "see it"], None),
+                 hint="TextVectorization deletes punctuation (\"it's\" becomes 'its'); it does not replace it by a space."),
+            Case("punctuation standing alone between spaces", (["a film -- and more", "a film ... a plot !", "and - more"], None),
+                 hint="A token made only of punctuation, like '--', becomes empty once the punctuation is "
+                      "deleted; str.split() on the whole standardized text never produces empty tokens."),
+            Case("digits, underscores and a curly apostrophe", (["Top 10 films of 2004", "my_top 10 list, the year’s best",
+                                                                  "the 3rd_act of 10"], None),
+                 hint="Delete exactly the characters of string.punctuation: digits are not in it ('10' stays a "
+                      "token), '_' is (\"my_top\" becomes 'mytop'), and the curly apostrophe ’ is not "
+                      "(\"year’s\" stays as it is). A regex such as [^\\w\\s] or [^a-z\\s] deletes a different set."),
+            Case("tabs, newlines and extra spaces", (["  so   much\tspace\n", "space so", ""], None),
+                 hint="str.split() with no argument splits on any run of whitespace and drops empty strings."),
+            Case("max_tokens keeps the most frequent", (["a a a a b b b c c d", "a b c e", "b"], 5),
+                 hint="max_tokens counts every entry, the two reserved ones included."),
+            Case("max_tokens larger than the vocabulary", (["one two two", "three"], 50)),
         ]
         if rng is not None:
             for i in range(5):
-                classes, clusters = int(rng.integers(2, 12)), int(rng.integers(2, 15))
-                y, pred = _noisy_clustering(rng, int(rng.integers(20, 800)), classes, clusters, float(rng.uniform(0, 0.6)))
-                if i % 2:                                   # arbitrary label values: negative, with gaps
-                    y, pred = y * int(rng.integers(1, 5)) - int(rng.integers(0, 5)), pred * 7 + int(rng.integers(-3, 50))
-                cases.append(Case(f"random clustering #{i} ({classes} classes, {clusters} clusters)", (y, pred)))
+                texts = _random_texts(rng)
+                max_tokens = None if rng.random() < 0.4 else int(rng.integers(3, 15))
+                cases.append(Case(f"random texts #{i}" + (f", max_tokens={max_tokens}" if max_tokens else ""),
+                                  (texts, max_tokens)))
         return cases
 
     def produce(self, fn, case):
-        return _as_number(fn(*case.args), "the accuracy")
-
-    def reference(self, y_true, y_pred):
-        """Accuracy under the best one-to-one mapping of clusters to classes (Hungarian algorithm)."""
-        from scipy.optimize import linear_sum_assignment
-
-        classes, true_idx = np.unique(np.asarray(y_true), return_inverse=True)
-        clusters, pred_idx = np.unique(np.asarray(y_pred), return_inverse=True)
-        table = np.zeros((len(clusters), len(classes)))
-        np.add.at(table, (pred_idx, true_idx), 1)
-        rows, cols = linear_sum_assignment(table, maximize=True)
-        return float(table[rows, cols].sum() / len(true_idx))
-
-    def judge(self, got, case):
-        want = self.reference(*case.args)
-        if not np.isfinite(got):
-            return "the accuracy is nan or inf."
-        if not 0 <= got <= 1:
-            return "an accuracy must lie between 0 and 1."
-        if abs(got - want) > self.atol:
-            return f"your accuracy is too {'high' if got > want else 'low'} for this clustering."
-        return None
-
-
-# ---- Exercise 2: soft assignment ---------------------------------------------------------
-def _points_and_centers(rng, n, k, d, spread=1.0):
-    centers = rng.normal(0, 3, (k, d))
-    z = centers[rng.integers(0, k, n)] + rng.normal(0, spread, (n, d))
-    return z, centers
-
-
-class SoftAssignment(Exercise):
-    number, title = 2, "soft_assignment"
-    hint = ("For every point i and center j: q_ij = (1 + |z_i - mu_j|^2 / alpha) ** (-(alpha + 1) / 2), "
-            "with the SQUARED Euclidean distance; then divide each row by its sum, so that every "
-            "point's probabilities over the clusters add up to 1.")
-    rtol, atol = 1e-5, 1e-7       # float32 implementations (TensorFlow, keras.ops) pass too
-
-    def cases(self, rng=None):
-        r = np.random.default_rng(21)
-        cases = [
-            Case("one point halfway between two centers", (np.array([[1.0, 0.0]]), np.array([[0.0, 0.0], [2.0, 0.0]]), 1.0)),
-            Case("6 points, 3 centers in 2-D, alpha = 1", (*_points_and_centers(r, 6, 3, 2), 1.0),
-                 hint="Each row (one point) sums to 1 over the clusters; the columns need not."),
-            Case("alpha = 2", (*_points_and_centers(r, 8, 4, 3), 2.0),
-                 hint="The exponent is -(alpha + 1) / 2: for alpha = 1 it is -1, for other alphas it is not."),
-            Case("alpha = 0.5, points far from the centers", (*_points_and_centers(r, 5, 3, 2, spread=4.0), 0.5)),
-            Case("a point exactly on a center", (np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]), np.array([[0.0, 0.0, 0.0], [3.0, 0.0, 0.0]]), 1.0),
-                 hint="Use the squared distance |z - mu|^2 = sum((z - mu)**2), not its square root."),
-            Case("100 points, 10 centers in 10-D (DEC's sizes)", (*_points_and_centers(r, 100, 10, 10), 1.0)),
-            Case("more centers than points", (*_points_and_centers(r, 3, 7, 2), 1.0)),
-        ]
-        if rng is not None:
-            for i in range(5):
-                n, k, d = int(rng.integers(1, 60)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
-                alpha = float(rng.choice([1.0, float(rng.uniform(0.3, 5))]))
-                cases.append(Case(f"random points #{i} (alpha {alpha:.2f})",
-                                  (*_points_and_centers(rng, n, k, d, float(rng.uniform(0.3, 3))), alpha)))
-        return cases
-
-    def produce(self, fn, case):
-        z, centers, alpha = case.args
-        got = fn(z.copy(), centers.copy(), alpha)
+        texts, max_tokens = case.args
+        got = fn(list(texts), max_tokens)
         if got is None:
             raise CheckFailed("your function returned None. Did you forget `return`?")
-        return np.asarray(got, dtype="float64")
+        if isinstance(got, str) or not hasattr(got, "__iter__"):
+            raise CheckFailed(f"expected a list of strings (the vocabulary), got a {type(got).__name__}.")
+        got = list(got)
+        if not all(isinstance(t, str) for t in got):
+            kinds = sorted({type(t).__name__ for t in got if not isinstance(t, str)})
+            raise CheckFailed(f"expected a list of strings, but it holds {', '.join(kinds)}.")
+        return [str(t) for t in got]
 
-    def reference(self, z, centers, alpha=1.0):
-        """Student's t kernel = the t-distribution's density with alpha degrees of freedom at the
-        distance (its constant cancels when each row is normalized)."""
-        from scipy.spatial.distance import cdist
-        from scipy.stats import t
-
-        kernel = t.pdf(cdist(np.asarray(z, "float64"), np.asarray(centers, "float64")), df=alpha)
-        return kernel / kernel.sum(axis=1, keepdims=True)
-
-    def judge(self, got, case):
-        want = self.reference(*case.args)
-        if got.shape == want.shape and np.all(np.isfinite(got)):
-            rows = got.sum(axis=1)
-            if not np.allclose(rows, 1, atol=1e-6):
-                return "the rows do not sum to 1: every point's probabilities over the clusters must add up to 1."
-        return compare_arrays(got, want, self.rtol, self.atol, what="q")
-
-
-# ---- Exercise 3: target distribution -----------------------------------------------------
-def _soft_q(rng, n, k, skew):
-    """A plausible soft assignment: rows sum to 1, some clusters much bigger than others."""
-    logits = rng.normal(0, 1.5, (n, k)) + skew * np.linspace(0, 1, k)
-    q = np.exp(logits)
-    return q / q.sum(axis=1, keepdims=True)
-
-
-class TargetDistribution(Exercise):
-    number, title = 3, "target_distribution"
-    hint = ("p_ij = (q_ij**2 / f_j) / sum over j' of (q_ij'**2 / f_j'), where f_j = sum over the points i "
-            "of q_ij (the soft size of cluster j, a column sum). Square, divide by the column sums, then "
-            "normalize every row to sum to 1.")
-    rtol, atol = 1e-5, 1e-7       # float32 implementations (TensorFlow, keras.ops) pass too
-
-    def cases(self, rng=None):
-        r = np.random.default_rng(31)
-        confident = _soft_q(r, 20, 5, 0.0) ** 4
-        cases = [
-            Case("a uniform q stays uniform", (np.full((4, 3), 1 / 3),)),
-            Case("3 points, 2 clusters of different sizes", (np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6]]),),
-                 hint="Divide by f_j, the column sum of q: it keeps big clusters from swallowing the small ones."),
-            Case("50 points, 4 clusters, one much bigger", (_soft_q(r, 50, 4, 3.0),),
-                 hint="Every row of p must sum to 1 (a distribution over clusters for each point)."),
-            Case("one point", (np.array([[0.2, 0.3, 0.5]]),)),
-            Case("a nearly confident q", (confident / confident.sum(axis=1, keepdims=True),)),
-            Case("1,000 points, 10 clusters (DEC's sizes)", (_soft_q(r, 1000, 10, 1.0),)),
-        ]
-        if rng is not None:
-            for i in range(5):
-                cases.append(Case(f"random q #{i}", (_soft_q(rng, int(rng.integers(1, 300)), int(rng.integers(2, 12)),
-                                                              float(rng.uniform(0, 4))),)))
-        return cases
-
-    def produce(self, fn, case):
-        got = fn(case.args[0].copy())
-        if got is None:
-            raise CheckFailed("your function returned None. Did you forget `return`?")
-        return np.asarray(got, dtype="float64")
-
-    def reference(self, q):
-        q = np.asarray(q, dtype="float64")
-        weight = q ** 2 / q.sum(axis=0)
-        return weight / weight.sum(axis=1, keepdims=True)
-
-    def judge(self, got, case):
-        want = self.reference(*case.args)
-        if got.shape == want.shape and np.all(np.isfinite(got)):
-            if not np.allclose(got.sum(axis=1), 1, atol=1e-6):
-                return "the rows of p do not sum to 1: normalize each point's row over the clusters."
-        return compare_arrays(got, want, self.rtol, self.atol, what="p")
-
-
-# ---- Exercise 4: one round of DEC --------------------------------------------------------
-def _target(q):
-    weight = q ** 2 / q.sum(axis=0)
-    return weight / weight.sum(axis=1, keepdims=True)
-
-
-def _kl(p, q):
-    """Mean over the points of KL(p_i || q_i), as Keras's KLDivergence loss averages it."""
-    p, q = np.clip(p, 1e-12, 1), np.clip(q, 1e-12, 1)
-    return float(np.mean(np.sum(p * np.log(p / q), axis=1)))
-
-
-def _tiny_dec(seed, n, d, k, code=3, lr=0.2):
-    """A small DEC model on Gaussian blobs: a linear encoder (d -> code), a soft-assignment layer
-    with k centers started at k of the codes, compiled with SGD and the KL divergence."""
-    import keras
-
-    r = np.random.default_rng(seed)
-    blob_centers = r.normal(0, 2.0, (k, d))
-    x = (blob_centers[r.integers(0, k, n)] + r.normal(0, 1.0, (n, d))).astype("float32")
-
-    class SoftAssignment(keras.layers.Layer):
-        def build(self, input_shape):
-            self.centers = self.add_weight(shape=(k, input_shape[-1]), initializer="zeros", name="centers")
-
-        def call(self, z):
-            squared = keras.ops.sum((keras.ops.expand_dims(z, 1) - self.centers) ** 2, axis=-1)
-            kernel = 1.0 / (1.0 + squared)
-            return kernel / keras.ops.sum(kernel, axis=1, keepdims=True)
-
-    # What the training steps were given as targets, summed in an order-free way: sum over the rows
-    # trained on of y_i . (x_i @ probe). One pass of fit(x, p) gives sum_i p_i . (x_i @ probe), whatever
-    # the shuffling; a target recomputed per batch, hard labels or misaligned rows give another number.
-    probe = np.random.default_rng([seed, 1]).normal(0, 1, (d, k)).astype("float32")   # own stream: the cases stay as they were
-    seen = keras.Variable(np.zeros((), "float32"), trainable=False, name="targets_seen")
-
-    class RecordingDEC(keras.Sequential):
-        def train_step(self, data):
-            xb, yb, _ = keras.utils.unpack_x_y_sample_weight(data)
-            seen.assign_add(keras.ops.sum(keras.ops.cast(yb, "float32") * keras.ops.matmul(keras.ops.cast(xb, "float32"), probe)))
-            return super().train_step(data)
-
-    encoder = keras.layers.Dense(code, name="encoder")
-    model = RecordingDEC([keras.Input((d,)), encoder, SoftAssignment(name="clusters")], name="tiny_dec")
-    w = r.normal(0, 0.5, (d, code)).astype("float32")
-    encoder.set_weights([w, np.zeros(code, "float32")])
-    model.get_layer("clusters").set_weights([(x @ w)[r.choice(n, k, replace=False)]])
-    model.compile(keras.optimizers.SGD(lr, momentum=0.9), keras.losses.KLDivergence())
-    return model, x, seen, x @ probe
-
-
-class DecRound(Exercise):
-    number, title = 4, "dec_round"
-    hint = ("In this order: q = the model's output for all of x; p = the target distribution of q (exercise "
-            "3's formula), computed once; model.fit(x, p, batch_size=256, epochs=1, verbose=0) with p held "
-            "fixed; then the new q from the model, and the share of points whose argmax cluster differs "
-            "from `labels`. Return (p, new_q, changed).")
-    batch_size = 256
-
-    def cases(self, rng=None):
-        cases = [
-            Case("1,024 points in 6-D, 3 clusters", (0, 1024, 6, 3)),
-            Case("600 points in 8-D, 4 clusters", (2, 600, 8, 4)),
-        ]
-        if rng is not None:
-            seed = int(rng.integers(3, 10_000))
-            cases.append(Case(f"random blobs #{seed}", (seed, int(rng.integers(800, 1100)), int(rng.integers(4, 9)),
-                                                       int(rng.integers(2, 5)))))
-        return cases
-
-    def produce(self, fn, case):
-        import logging
-
-        tf_logger = logging.getLogger("tensorflow")
-        level = tf_logger.level
-        tf_logger.setLevel(logging.ERROR)       # each case is a new model: no notes about retracing
-        try:
-            return self._produce(fn, case)
-        finally:
-            tf_logger.setLevel(level)
-
-    def _produce(self, fn, case):
+    def reference(self, texts, max_tokens=None):
+        """The vocabulary Keras's TextVectorization learns from `texts`."""
         import keras
 
-        model, x, seen, x_probe = _tiny_dec(*case.args)
-        q_before = keras.ops.convert_to_numpy(model(x)).astype("float64")
-        labels = q_before.argmax(axis=1)
-        weights_before = [w.copy() for w in model.get_weights()]
-        got = fn(model, x.copy(), labels.copy())
-        if got is None:
-            raise CheckFailed("your function returned None. Did you forget `return p, q, changed`?")
-        if not isinstance(got, (tuple, list)) or len(got) != 3:
-            raise CheckFailed("expected three results: `return p, q, changed`.")
-        p, q = as_array(got[0], "your function"), as_array(got[1], "your function")
-        changed = _as_number(got[2], "the share of points that changed cluster")
-        q_after = keras.ops.convert_to_numpy(model(x)).astype("float64")
-        moved = any(not np.allclose(a, b) for a, b in zip(weights_before, model.get_weights()))
-        return {"p": p, "q": q, "changed": changed, "q_before": q_before, "q_after": q_after,
-                "labels": labels, "steps": int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
-                "moved": bool(moved), "n": len(x),
-                "targets_seen": float(keras.ops.convert_to_numpy(seen)), "x_probe": x_probe.astype("float64")}
-
-    def reference(self, model, x, labels):
-        """One DEC round: target p from the current q (held fixed), one pass of fit, new q and changes."""
-        q = np.asarray(model.predict(x, batch_size=1000, verbose=0), dtype="float64")
-        p = _target(q)
-        model.fit(x, p, batch_size=self.batch_size, epochs=1, verbose=0)
-        q_new = np.asarray(model.predict(x, batch_size=1000, verbose=0), dtype="float64")
-        return p, q_new, float(np.mean(q_new.argmax(axis=1) != np.asarray(labels)))
+        layer = keras.layers.TextVectorization(max_tokens=max_tokens)
+        layer.adapt(list(texts))
+        return [str(t) for t in layer.get_vocabulary()]
 
     def judge(self, got, case):
-        p, q, q_before, q_after = got["p"], got["q"], got["q_before"], got["q_after"]
-        want_p = _target(q_before)
-        if p.shape != want_p.shape:
-            return f"p has shape {p.shape}, but it should have the shape of q, {want_p.shape}."
-        if not np.allclose(p, want_p, rtol=1e-4, atol=1e-6):
-            if np.allclose(p, q_before, rtol=1e-4, atol=1e-6):
-                return "p equals q: the target must be the sharpened q (exercise 3's formula), not q itself."
-            if np.allclose(p, _target(q_after), rtol=1e-4, atol=1e-5):
-                return ("p was computed from the q after training: compute the target once, from the q "
-                        "before the pass, and train on that.")
-            return ("p is not the target distribution of the model's q before the pass (computed once, for "
-                    "all points, with exercise 3's formula).")
-        if not got["moved"] or got["steps"] == 0:
-            return "the model's weights did not change: train it with model.fit(x, p, ...)."
-        steps = -(-got["n"] // self.batch_size)
-        if got["steps"] != steps:
-            return (f"the optimizer took {got['steps']} steps; one pass over the {got['n']} points with "
-                    f"batch_size={self.batch_size} takes {steps}: fit for one epoch.")
-        if got["targets_seen"] != 0:        # trained with fit or train_on_batch (a GradientTape loop is not seen)
-            terms = want_p * got["x_probe"]
-            if abs(got["targets_seen"] - terms.sum()) > 2e-6 * np.abs(terms).sum():   # correct: < 3e-8 (26 runs); wrong targets: > 3e-4
-                return ("the targets the model was trained on are not p: train on the p computed before the "
-                        "pass, held fixed for every batch, row i of p with row i of x (not hard labels, not a "
-                        "target recomputed per batch).")
-        if q.shape != q_after.shape or not np.allclose(q, q_after, rtol=1e-4, atol=1e-5):
-            if q.shape == q_before.shape and np.allclose(q, q_before, rtol=1e-4, atol=1e-5):
-                return "the q you returned is the one from before training: compute it again after fit."
-            return "the q you returned is not the model's output for x after the pass."
-        if _kl(want_p, q_after) > 0.985 * _kl(want_p, q_before):    # correct: 0.39-0.94 over 128 seeded runs
-            return ("KL(P||Q) with the fixed target p hardly fell during the pass: train the model towards p "
-                    "(model.fit(x, p, ...)), not towards q or the hard labels.")
-        want_changed = float(np.mean(q_after.argmax(axis=1) != got["labels"]))
-        if abs(got["changed"] - want_changed) > 1e-9:
-            return ("`changed` is wrong: the share (0..1) of points whose argmax cluster after the pass "
-                    "differs from `labels`.")
+        texts, max_tokens = case.args
+        want = self.reference(*case.args)
+        counts = Counter(t for text in texts for t in _tokens(text))
+        if got[:2] != ["", "[UNK]"]:
+            return ("the vocabulary should start with the padding token '' (index 0) and the "
+                    "out-of-vocabulary token '[UNK]' (index 1), as TextVectorization's does.")
+        if len(set(got)) != len(got):
+            repeated = next(t for t, n in Counter(got).items() if n > 1)
+            if repeated == "":
+                return ("the empty string '' appears twice: a token made only of punctuation (like '--') "
+                        "became '' after the punctuation was deleted. Drop empty tokens: '' is the padding entry.")
+            return f"the token {repeated!r} appears more than once."
+        strange = [t for t in got[2:] if t not in counts]
+        if strange:
+            return (f"{strange[0]!r} is not one of the tokens: tokens are lowercase, with punctuation "
+                    "deleted, split on whitespace.")
+        if len(got) != len(want):
+            return (f"the vocabulary has {len(got)} entries, {'too many' if len(got) > len(want) else 'too few'} "
+                    f"for max_tokens={max_tokens}.")
+        order = [counts[t] for t in got[2:]]
+        for i in range(1, len(order)):
+            if order[i] > order[i - 1]:
+                return (f"{got[i + 2]!r} comes after {got[i + 1]!r} but occurs more often: sort the tokens "
+                        "from most to least frequent.")
+        left_out = [counts[t] for t in counts if t not in got]
+        if left_out and order and max(left_out) > order[-1]:
+            return "a rarer token is kept while a more frequent one is left out."
         return None
 
 
-EXERCISES = [ClusterAccuracy(), SoftAssignment(), TargetDistribution(), DecRound()]
+def _cosine_case(rng, n, m, d, zero_rows=False):
+    a, b = rng.normal(size=(n, d)), rng.normal(size=(m, d))
+    if zero_rows:
+        a[rng.integers(n)] = 0
+        b[rng.integers(m)] = 0
+    return a, b
+
+
+class CosineSimilarity(Exercise):
+    number, title = 2, "cosine_similarity"
+    hint = ("Divide every row of a and of b by its own length (np.linalg.norm(..., axis=1, keepdims=True)), "
+            "then take a_unit @ b_unit.T; where a length is 0, divide by 1 instead (np.maximum(norm, 1e-12)).")
+    rtol, atol = 1e-5, 1e-6
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(12)
+        cases = [
+            Case("a vector with itself", (np.array([[1.0, 2.0, 3.0]]), np.array([[1.0, 2.0, 3.0]]))),
+            Case("longer and opposite vectors", (np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 4.0, 6.0], [-1.0, -2.0, -3.0]])),
+                 hint="Cosine similarity ignores length: normalize before the dot product."),
+            Case("orthogonal vectors", (np.eye(3), np.eye(3)[::-1].copy())),
+            Case("3 rows against 4 rows, 5 dimensions", _cosine_case(r, 3, 4, 5),
+                 hint="Normalize each row (axis=1): one vector per row."),
+            Case("2 rows against 6 rows, 2 dimensions", _cosine_case(r, 2, 6, 2),
+                 hint="Normalize each row (axis=1), in a and in b."),
+            Case("a zero vector", (np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 0.0], [0.0, 0.0]])),
+                 hint="A zero vector has no direction; its similarity with anything is 0, not nan."),
+            Case("whole numbers", (np.array([[1, 0, 2]]), np.array([[2, 1, 0], [0, 3, 1]]))),
+        ]
+        if rng is not None:
+            for i in range(5):
+                n, m, d = (int(v) for v in rng.integers(1, 9, size=3))
+                cases.append(Case(f"random vectors #{i} ({n} against {m}, {d} dimensions)",
+                                  _cosine_case(rng, n, m, d, zero_rows=bool(rng.random() < 0.3))))
+        return cases
+
+    def produce(self, fn, case):
+        a, b = case.args
+        return np.asarray(fn(a.copy(), b.copy()), dtype="float64")
+
+    def reference(self, a, b):
+        """TensorFlow's l2_normalize on every row (zero rows stay zero), then all dot products."""
+        import tensorflow as tf
+
+        a = tf.math.l2_normalize(tf.constant(a, tf.float64), axis=1)
+        b = tf.math.l2_normalize(tf.constant(b, tf.float64), axis=1)
+        return tf.matmul(a, b, transpose_b=True).numpy()
+
+    def judge(self, got, case):
+        return compare_arrays(got, self.reference(*case.args), self.rtol, self.atol, what="the similarity matrix")
+
+
+def _probabilities(logits, temperature):
+    z = np.asarray(logits, dtype="float64") / temperature
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+class SampleWithTemperature(Exercise):
+    number, title = 3, "sample_with_temperature"
+    hint = ("Divide the logits by the temperature, turn them into probabilities with a softmax "
+            "(subtract the largest value before np.exp), then draw one index with "
+            "rng.choice(len(p), p=p).")
+    draws = 2000
+
+    def cases(self, rng=None):
+        logits = np.array([2.0, 1.0, 0.5, -1.0])
+        cases = [
+            Case("4 logits, temperature 1", (logits, 1.0),
+                 hint="Sample from the probabilities; do not always take the most likely index."),
+            Case("temperature 0.5 sharpens", (logits, 0.5),
+                 hint="A temperature below 1 must make the likely tokens more likely: divide the logits by it."),
+            Case("temperature 2 flattens", (logits, 2.0),
+                 hint="A temperature above 1 must flatten the distribution: divide the logits by it."),
+            Case("large logits", (np.array([1000.0, 998.0, 990.0]), 0.7),
+                 hint="np.exp(1000) overflows: subtract the largest logit first (it does not change the softmax)."),
+            Case("a single token", (np.array([3.0]), 1.5)),
+            Case("30 logits, temperature 0.8", (np.random.default_rng(13).normal(0, 2, 30), 0.8)),
+        ]
+        if rng is not None:
+            for i in range(4):
+                k = int(rng.integers(2, 20))
+                temperature = float(np.exp(rng.uniform(np.log(0.3), np.log(3.0))))
+                cases.append(Case(f"random logits #{i} ({k} tokens, temperature {temperature:.2f})",
+                                  (rng.normal(0, 2, k), temperature)))
+        return cases
+
+    def produce(self, fn, case):
+        logits, temperature = case.args
+        k = len(logits)
+
+        def draw(rng):
+            index = as_whole_number(fn(logits.copy(), temperature, rng), "one index (an int)")
+            if not 0 <= index < k:
+                raise CheckFailed(f"index {index} is outside 0..{k - 1} for {k} logits.")
+            return index
+
+        rng = np.random.default_rng(2024)
+        counts = np.zeros(k, dtype="int64")
+        for _ in range(self.draws):
+            counts[draw(rng)] += 1
+        again = []
+        for _ in range(2):                      # the same seed twice: the same draws?
+            r = np.random.default_rng(7)
+            again.append([draw(r) for _ in range(20)])
+        return {"counts": counts, "repeatable": again[0] == again[1]}
+
+    def reference(self, logits, temperature, rng):
+        """One index drawn from softmax(logits / temperature) with the NumPy generator `rng`."""
+        p = _probabilities(logits, temperature)
+        return int(rng.choice(len(p), p=p))
+
+    def judge(self, got, case):
+        from scipy.stats import binomtest
+
+        counts = np.asarray(got["counts"], dtype="int64")
+        p = _probabilities(*case.args)
+        if counts.shape != p.shape:
+            return "the counts of drawn indices do not match the number of logits."
+        if not got["repeatable"]:
+            return ("two runs with generators made from the same seed drew different indices: draw with the "
+                    "`rng` you are given (rng.choice, rng.random), not np.random or random.")
+        n = int(counts.sum())
+        # Exact two-sided binomial test per index; a correct sampler fails with probability < 1e-6.
+        pvalues = [binomtest(int(c), n, min(max(float(q), 0.0), 1.0)).pvalue for c, q in zip(counts, p)]
+        worst = int(np.argmin(pvalues))
+        if pvalues[worst] < 1e-6 / len(p):
+            share = counts[worst] / n
+            direction = "more" if share > p[worst] else "less"
+            return (f"index {worst} was drawn in {share:.1%} of {n} draws, far {direction} often than "
+                    f"softmax(logits / temperature) gives it.")
+        return None
+
+
+# ---- Exercise 4: the attention step --------------------------------------------------------
+def _attention_case(rng, n, tq, tv, d, masked=True):
+    query, keys = rng.normal(0, 1, (n, tq, d)), rng.normal(0, 1, (n, tv, d))
+    v = rng.normal(0, 1, d)
+    if not masked:
+        return query, keys, v, None
+    lengths = rng.integers(1, tv + 1, n)
+    lengths[0] = max(1, tv - 2)                  # at least one row with padding
+    mask = np.arange(tv)[None, :] < lengths[:, None]
+    return query, keys, v, mask
+
+
+class AdditiveAttention(Exercise):
+    number, title = 4, "additive_attention"
+    shortcuts = ("keras.layers.Attention.call",)     # Keras's layer (AdditiveAttention inherits `call`)
+    hint = ("Give every (query step t, key j) pair the score v . tanh(query_t + key_j) (broadcast the "
+            "queries to (n, Tq, 1, d) and the keys to (n, 1, Tv, d)); turn each query step's row of scores "
+            "into weights with a softmax over the keys, after pushing the scores of masked keys to a very "
+            "negative number; the context is the weighted sum of the keys.")
+    rtol, atol = 1e-4, 1e-5       # float32 implementations (TensorFlow, keras.ops) pass too
+
+    def cases(self, rng=None):
+        r = np.random.default_rng(124)
+        one_q = np.array([[[1.0, 0.0]]])
+        two_k = np.array([[[1.0, 0.0], [0.0, 1.0]]])
+        cases = [
+            Case("one query, two keys, no mask", (one_q, two_k, np.array([1.0, -1.0]), None),
+                 hint="The score is v . tanh(query + key): add query and key, then tanh, then the dot product with v."),
+            Case("scale vector v matters", (one_q, two_k, np.array([3.0, 0.5]), None),
+                 hint="Multiply tanh(query + key) by the learned vector v before summing over the features."),
+            Case("batch of 2, 3 query steps, 5 keys, no mask", _attention_case(r, 2, 3, 5, 4, masked=False),
+                 hint="The softmax runs over the keys (the last axis of the (n, Tq, Tv) scores): each query "
+                      "step's weights sum to 1."),
+            Case("padding masked out", _attention_case(r, 3, 4, 6, 3),
+                 hint="A masked key must get weight exactly 0, and the other weights must still sum to 1: "
+                      "mask the scores before the softmax (or renormalize after zeroing)."),
+            Case("one query step, keys of different lengths", _attention_case(r, 4, 1, 7, 5)),
+            Case("the translator's sizes: 10 steps, 12 words, 128 features", _attention_case(r, 2, 10, 12, 128)),
+        ]
+        if rng is not None:
+            for i in range(4):
+                n, tq, tv, d = (int(v) for v in rng.integers(1, 9, size=4))
+                tv = max(tv, 2)
+                cases.append(Case(f"random attention #{i} (batch {n}, {tq} queries, {tv} keys, {d} features)",
+                                  _attention_case(rng, n, tq, tv, d, masked=bool(rng.random() < 0.7))))
+        return cases
+
+    def produce(self, fn, case):
+        query, keys, v, mask = case.args
+        got = fn(query.copy(), keys.copy(), v.copy(), None if mask is None else mask.copy())
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return context, weights`?")
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise CheckFailed("expected two results, `return context, weights`.")
+        context, weights = (as_array(g, "your function") for g in got)
+        return {"context": context, "weights": weights}
+
+    def reference(self, query, keys, v, mask=None):
+        """Keras's AdditiveAttention layer (keys = values) with its scale vector set to v."""
+        import warnings
+
+        import keras
+
+        layer = keras.layers.AdditiveAttention(dtype="float64")
+        layer.build([query.shape, keys.shape])
+        layer.set_weights([np.asarray(v, "float64")])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # Keras warns about a softmax over a single key
+            context, weights = layer([query, keys], mask=[None, mask], return_attention_scores=True)
+        return keras.ops.convert_to_numpy(context), keras.ops.convert_to_numpy(weights)
+
+    def judge(self, got, case):
+        query, keys, v, mask = case.args
+        context, weights = self.reference(*case.args)
+        w = got["weights"]
+        if w.shape != weights.shape:
+            return (f"the weights have shape {w.shape}, but for this input they should have shape {weights.shape} "
+                    "(batch, query steps, keys).")
+        if not np.all(np.isfinite(w)):
+            return "the weights contain nan or inf."
+        if not np.allclose(w.sum(axis=-1), 1, atol=1e-6):
+            if np.allclose(w.sum(axis=-2), 1, atol=1e-6) and w.shape[-2] > 1:
+                return "the weights sum to 1 over the query steps: the softmax must run over the keys (the last axis)."
+            return "for each query step, the weights over the keys should sum to 1."
+        if mask is not None and np.abs(w[~np.broadcast_to(mask[:, None, :], w.shape)]).max(initial=0) > 1e-9:
+            return "masked (padding) keys get weight: their weight must be exactly 0."
+        problem = compare_arrays(w, weights, self.rtol, self.atol, what="the weights")
+        if problem:
+            return problem
+        return compare_arrays(got["context"], context, self.rtol, self.atol, what="the context")
+
+
+EXERCISES = [BuildVocabulary(), CosineSimilarity(), SampleWithTemperature(), AdditiveAttention()]
 globals().update(exercises(*EXERCISES))

@@ -1,273 +1,293 @@
 """Plausible mistakes for the exercises of lesson 07 (see tests/wrong_answers/__init__.py)."""
 import keras
 import numpy as np
+import tensorflow as tf
 
 from ._registry import registry
 
 WRONG, wrong = registry()
 
 
-def _correlate(x, kernel, stride, pads):
-    x = np.pad(np.asarray(x, "float64"), [(0, 0), pads[0], pads[1], (0, 0)])
-    kernel = np.asarray(kernel, "float64")
-    kh, kw = kernel.shape[:2]
-    out_h, out_w = (x.shape[1] - kh) // stride + 1, (x.shape[2] - kw) // stride + 1
-    out = np.zeros((x.shape[0], out_h, out_w, kernel.shape[3]))
-    for i in range(out_h):
-        for j in range(out_w):
-            patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
-            out[:, i, j, :] = np.tensordot(patch, kernel, axes=([1, 2, 3], [0, 1, 2]))
-    return out
-
-
-def _tf_pads(x, kernel, stride, padding):
-    if padding != "same":
-        return [(0, 0), (0, 0)]
-    pads = []
-    for n, k in [(np.shape(x)[1], np.shape(kernel)[0]), (np.shape(x)[2], np.shape(kernel)[1])]:
-        total = max((-(-n // stride) - 1) * stride + k - n, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
+def _scale(x, y):
+    return tf.cast(x, tf.float32) / 255.0, y
 
 
 @wrong(1)
-def conv2d_flips_the_kernel(x, kernel, stride=1, padding="valid"):
-    """A textbook convolution: the kernel rotated by 180 degrees."""
-    flipped = np.asarray(kernel)[::-1, ::-1]
-    return _correlate(x, flipped, stride, _tf_pads(x, flipped, stride, padding))
+def pipeline_batches_before_shuffling(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale)
+    return ds.batch(batch_size).shuffle(len(images), seed=seed).prefetch(tf.data.AUTOTUNE)
 
 
 @wrong(1)
-def conv2d_same_pads_top_left_first(x, kernel, stride=1, padding="valid"):
-    """The odd padding pixel on the top/left instead of the bottom/right."""
-    pads = [(b, a) for a, b in _tf_pads(x, kernel, stride, padding)]
-    return _correlate(x, kernel, stride, pads)
+def pipeline_without_scaling(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 @wrong(1)
-def conv2d_ignores_stride(x, kernel, stride=1, padding="valid"):
-    return _correlate(x, kernel, 1, _tf_pads(x, kernel, 1, padding))
+def pipeline_drops_last_batch(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=seed)
+    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
 @wrong(1)
-def conv2d_same_pads_as_for_stride_1(x, kernel, stride=1, padding="valid"):
-    """'same' padding computed for stride 1, then the stride applied."""
-    return _correlate(x, kernel, stride, _tf_pads(x, kernel, 1, padding))
+def pipeline_small_shuffle_buffer(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(batch_size, seed=seed)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 @wrong(1)
-def conv2d_no_sum_over_channels(x, kernel, stride=1, padding="valid"):
-    """Only the first input channel is used."""
-    return _correlate(np.asarray(x)[..., :1], np.asarray(kernel)[:, :, :1], stride, _tf_pads(x, kernel, stride, padding))
+def pipeline_same_order_every_epoch(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale)
+    ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=False)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+@wrong(1)
+def pipeline_without_prefetch(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=seed)
+    return ds.batch(batch_size)
+
+
+@wrong(1)
+def pipeline_shuffles_images_and_labels_apart(images, labels, batch_size, seed):
+    xs = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images), seed=seed)
+    ys = tf.data.Dataset.from_tensor_slices(labels).shuffle(len(images), seed=seed + 1)
+    ds = tf.data.Dataset.zip((xs, ys)).map(_scale)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 @wrong(2)
-def output_size_same_rounds_down(size, kernel_size, stride=1, padding="valid", dilation=1):
-    if padding == "same":
-        return size // stride
-    return (size - dilation * (kernel_size - 1) - 1) // stride + 1
+def loop_forgets_regularization(model, optimizer, loss_fn, dataset, epochs):
+    history = []
+    for _ in range(epochs):
+        losses = []
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            losses.append(float(loss))
+        history.append(float(np.mean(losses)))
+    return history
 
 
 @wrong(2)
-def output_size_ignores_dilation(size, kernel_size, stride=1, padding="valid", dilation=1):
-    if padding == "same":
-        return -(-size // stride)
-    return (size - kernel_size) // stride + 1
+def loop_one_step_per_epoch(model, optimizer, loss_fn, dataset, epochs):
+    history = []
+    for _ in range(epochs):
+        with tf.GradientTape() as tape:
+            losses = [loss_fn(y, model(x, training=True)) + sum(model.losses) for x, y in dataset]
+            loss = tf.reduce_mean(losses)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        history.append(float(loss))
+    return history
 
 
 @wrong(2)
-def output_size_without_plus_one(size, kernel_size, stride=1, padding="valid", dilation=1):
-    if padding == "same":
-        return -(-size // stride)
-    return (size - dilation * (kernel_size - 1) - 1) // stride
+def loop_returns_last_batch_loss(model, optimizer, loss_fn, dataset, epochs):
+    history = []
+    for _ in range(epochs):
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        history.append(float(loss))
+    return history
 
 
 @wrong(2)
-def output_size_same_ignores_stride(size, kernel_size, stride=1, padding="valid", dilation=1):
-    if padding == "same":
-        return size
-    return (size - dilation * (kernel_size - 1) - 1) // stride + 1
+def loop_never_applies_gradients(model, optimizer, loss_fn, dataset, epochs):
+    history = []
+    for _ in range(epochs):
+        losses = []
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            tape.gradient(loss, model.trainable_variables)
+            losses.append(float(loss))
+        history.append(float(np.mean(losses)))
+    return history
 
 
-
-@wrong(1)
-def conv2d_same_pads_half_the_kernel_each_side(x, kernel, stride=1, padding="valid"):
-    """'same' as k // 2 zeros on every side: right for odd kernels at stride 1 only."""
-    kh, kw = np.shape(kernel)[:2]
-    pads = [(kh // 2, kh // 2), (kw // 2, kw // 2)] if padding == "same" else [(0, 0), (0, 0)]
-    return _correlate(x, kernel, stride, pads)
+@wrong(3)
+def resume_saves_the_uncompiled_model(model, optimizer, path):
+    # model.save alone: a model trained in a loop of your own has no optimizer attached, so none is stored
+    model.save(path)
+    return keras.saving.load_model(path)
 
 
-@wrong(1)
-def conv2d_first_image_only(x, kernel, stride=1, padding="valid"):
-    """Works on x[0] and returns one image: the batch axis is lost."""
-    return _correlate(np.asarray(x)[:1], kernel, stride, _tf_pads(x, kernel, stride, padding))[0]
+@wrong(3)
+def resume_with_a_fresh_optimizer(model, optimizer, path):
+    # the right kind of optimizer, with the same settings, but none of its state (moments, step count)
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    loaded.compile(optimizer=optimizer.__class__.from_config(optimizer.get_config()))
+    loaded.save(path)
+    return loaded
 
 
-@wrong(1)
-def conv2d_channels_first_output(x, kernel, stride=1, padding="valid"):
-    """Returns (batch, out_channels, height, width), PyTorch's layout."""
-    return np.moveaxis(_correlate(x, kernel, stride, _tf_pads(x, kernel, stride, padding)), -1, 1)
+@wrong(3)
+def resume_compiles_a_copy_of_the_optimizer(model, optimizer, path):
+    model.compile(optimizer=keras.optimizers.deserialize(keras.optimizers.serialize(optimizer)))
+    model.save(path)
+    return keras.saving.load_model(path)
 
 
-@wrong(1)
-def conv2d_swaps_in_and_out_channels(x, kernel, stride=1, padding="valid"):
-    """Reads the kernel as (kh, kw, out_channels, in_channels)."""
-    k = np.asarray(kernel)
-    swapped = np.swapaxes(k, 2, 3) if k.shape[2] == k.shape[3] else k[:, :, :1, :]
-    return _correlate(np.asarray(x)[..., :swapped.shape[2]], swapped, stride, _tf_pads(x, kernel, stride, padding))
-
-
-@wrong(2)
-def output_size_true_division(size, kernel_size, stride=1, padding="valid", dilation=1):
-    """'/' instead of '//': a fraction of a window position."""
-    if padding == "same":
-        return size / stride
-    return (size - dilation * (kernel_size - 1) - 1) / stride + 1
-
-
-@wrong(2)
-def output_size_same_depends_on_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
-    """'same' computed as if it padded k // 2 on each side."""
-    pad = 2 * (dilation * (kernel_size - 1) // 2) if padding == "same" else 0
-    return (size + pad - dilation * (kernel_size - 1) - 1) // stride + 1
-
-
-@wrong(2)
-def output_size_same_pads_half_the_span_each_side(size, kernel_size, stride=1, padding="valid", dilation=1):
-    """'same' as span // 2 zeros on each side (PyTorch's padding=k // 2): one too many for an even kernel."""
-    span = dilation * (kernel_size - 1) + 1
-    pad = span // 2 if padding == "same" else 0
-    return (size + 2 * pad - span) // stride + 1
-
-
-@wrong(2)
-def output_size_dilation_multiplies_the_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
-    """Span taken as k * d instead of d * (k - 1) + 1."""
-    if padding == "same":
-        return -(-size // stride)
-    return (size - kernel_size * dilation) // stride + 1
-
-def _compiled(layers, optimizer=None, loss="sparse_categorical_crossentropy"):
-    model = keras.Sequential([keras.Input((28, 28, 1)), *layers])
-    model.compile(optimizer=optimizer or keras.optimizers.Adam(3e-3), loss=loss, metrics=["accuracy"])
+@wrong(3)
+def resume_returns_the_same_model(model, optimizer, path):
+    model.compile(optimizer=optimizer)
+    model.save(path)
     return model
 
 
 @wrong(3)
-def build_cnn_is_an_mlp():
-    """No convolutions at all: a dense network on the flattened pixels."""
-    L = keras.layers
-    return _compiled([L.Flatten(), L.Dense(64, activation="relu"), L.Dense(10, activation="softmax")])
+def resume_saves_weights_only(model, optimizer, path):
+    weights = str(path).replace(".keras", ".weights.h5")
+    model.save_weights(weights)
+    clone = keras.models.clone_model(model)
+    clone.load_weights(weights)
+    clone.compile(optimizer=optimizer)
+    return clone
 
 
-@wrong(3)
-def build_cnn_without_softmax():
-    """Logits out, but a loss that expects probabilities (from_logits left False)."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(), L.Dense(10)])
+@wrong(1)
+def pipeline_ignores_the_seed(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images))
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-@wrong(3)
-def build_cnn_learning_rate_too_low():
-    """A fine architecture, trained with plain SGD at a tiny learning rate."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation="softmax")], optimizer=keras.optimizers.SGD(1e-3))
+@wrong(1)
+def pipeline_fixed_seed(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=42)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-@wrong(3)
-def build_cnn_never_pools():
-    """Two convolutions but no pooling: the Dense layer gets 24*24*32 inputs."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 3, activation="relu"), L.Conv2D(32, 3, activation="relu"),
-                      L.Flatten(), L.Dense(10, activation="softmax")])
+@wrong(1)
+def pipeline_divides_by_256(images, labels, batch_size, seed):
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).batch(batch_size)
+    return ds.map(lambda x, y: (tf.cast(x, tf.float32) / 256.0, y)).prefetch(tf.data.AUTOTUNE)
 
 
-@wrong(3)
-def build_cnn_double_softmax():
-    """A softmax head and a loss built with from_logits=True: softmax applied twice."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation="softmax")],
-                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+@wrong(1)
+def pipeline_scales_each_image_by_its_own_maximum(images, labels, batch_size, seed):
+    def scale(x, y):
+        x = tf.cast(x, tf.float32)
+        return x / tf.reduce_max(x), y
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(scale).shuffle(len(images), seed=seed)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-@wrong(3)
-def build_cnn_one_by_one_convolutions():
-    """Two 1x1 convolutions in front of a dense classifier: no neighbourhood is ever seen."""
-    L = keras.layers
-    return _compiled([L.Conv2D(8, 1, activation="relu"), L.Conv2D(8, 1, activation="relu"), L.MaxPooling2D(),
-                      L.Flatten(), L.Dense(10, activation="softmax")])
+@wrong(1)
+def pipeline_scales_with_integer_division(images, labels, batch_size, seed):
+    # uint8 // 255 is 0 for every pixel but white, then cast
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).batch(batch_size)
+    return ds.map(lambda x, y: (tf.cast(x // 255, tf.float32), y)).prefetch(tf.data.AUTOTUNE)
 
 
-@wrong(3)
-def build_cnn_sigmoid_head():
-    """Ten independent sigmoids: a multi-label head for a one-label problem."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation="sigmoid")])
+@wrong(2)
+def loop_plain_mean_of_batch_losses(model, optimizer, loss_fn, dataset, epochs):
+    # right training, but every batch counts the same in the epoch loss, even a smaller last batch
+    history = []
+    for _ in range(epochs):
+        losses = []
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            losses.append(float(loss))
+        history.append(float(np.mean(losses)))
+    return history
 
 
-@wrong(3)
-def build_cnn_not_compiled():
-    L = keras.layers
-    return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(16, 3, activation="relu"), L.MaxPooling2D(),
-                             L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                             L.Dense(10, activation="softmax")])
+def _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, call):
+    history = []
+    for _ in range(epochs):
+        total = count = 0
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, call(model, x)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            total, count = total + float(loss) * len(x), count + len(x)
+        history.append(total / count)
+    return history
 
 
-@wrong(3)
-def build_cnn_one_hot_loss():
-    """categorical_crossentropy expects one-hot labels; the labels are integers 0..9."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation="softmax")], loss="categorical_crossentropy")
+@wrong(2)
+def loop_without_training_flag(model, optimizer, loss_fn, dataset, epochs):
+    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m(x))
 
 
-@wrong(3)
-def build_cnn_for_flat_vectors():
-    """Built for flattened 784-pixel vectors, as in the dense lessons."""
-    L = keras.layers
-    model = keras.Sequential([keras.Input((784,)), L.Reshape((28, 28, 1)), L.Conv2D(16, 3, activation="relu"),
-                              L.MaxPooling2D(), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(),
-                              L.Flatten(), L.Dense(10, activation="softmax")])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    return model
+@wrong(2)
+def loop_training_false(model, optimizer, loss_fn, dataset, epochs):
+    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m(x, training=False))
 
 
-@wrong(3)
-def build_cnn_tf_softmax_with_from_logits():
-    """TensorFlow's softmax (`tf.nn.softmax`, named softmax_v2) as the head, and from_logits=True: a
-    double softmax that still trains to about 0.86 on TensorFlow, so only the check's eye catches it."""
-    import tensorflow as tf
-
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation=tf.nn.softmax)],
-                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+@wrong(2)
+def loop_with_predict(model, optimizer, loss_fn, dataset, epochs):
+    # model.predict returns NumPy: the tape sees no operation on the weights, the gradients are None
+    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m.predict(x, verbose=0))
 
 
-@wrong(3)
-def build_cnn_relu_head():
-    """relu on the last layer too, as on every hidden layer: neither probabilities nor logits."""
-    L = keras.layers
-    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation="relu")])
+@wrong(2)
+def loop_mean_weighted_by_batch_count_of_full_batches(model, optimizer, loss_fn, dataset, epochs):
+    # divides the summed batch losses by len(dataset) * batch size: wrong when the last batch is partial
+    history = []
+    for _ in range(epochs):
+        total, batches, size = 0.0, 0, None
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            size = size or len(x)
+            total, batches = total + float(loss) * len(x), batches + 1
+        history.append(total / (batches * size))
+    return history
 
 
-@wrong(3)
-def build_cnn_rescales_again():
-    """Rescaling(1/255) first, like the shipped CNN, on images already in 0..1: they reach the network
-    1/255 as bright, and three epochs get nowhere (validation accuracy about 0.10)."""
-    L = keras.layers
-    return _compiled([L.Rescaling(1 / 255), L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
-                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
-                      L.Dense(10, activation="softmax")])
+@wrong(2)
+def loop_adds_regularization_after_the_tape(model, optimizer, loss_fn, dataset, epochs):
+    # the penalty is added once the tape has stopped recording: the gradient has no path to it
+    history = []
+    for _ in range(epochs):
+        total = count = 0
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            loss = loss + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            total, count = total + float(loss) * len(x), count + len(x)
+        history.append(total / count)
+    return history
+
+
+@wrong(2)
+def loop_mean_metric_never_reset(model, optimizer, loss_fn, dataset, epochs):
+    # a keras.metrics.Mean, size-weighted, but not reset at each epoch: a running mean over all epochs so far
+    mean, history = keras.metrics.Mean(), []
+    for _ in range(epochs):
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            mean.update_state(loss, sample_weight=tf.shape(x)[0])
+        history.append(float(mean.result()))
+    return history
+
+
+@wrong(2)
+def loop_reports_loss_without_the_penalty(model, optimizer, loss_fn, dataset, epochs):
+    # trains on loss + penalty, but logs the data loss only: fit's reported loss includes model.losses
+    history = []
+    for _ in range(epochs):
+        total = count = 0
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                data_loss = loss_fn(y, model(x, training=True))
+                loss = data_loss + sum(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            total, count = total + float(data_loss) * len(x), count + len(x)
+        history.append(total / count)
+    return history

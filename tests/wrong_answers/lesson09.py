@@ -1,192 +1,273 @@
 """Plausible mistakes for the exercises of lesson 09 (see tests/wrong_answers/__init__.py)."""
 import keras
 import numpy as np
-from keras import layers
 
 from ._registry import registry
 
 WRONG, wrong = registry()
 
 
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
+def _correlate(x, kernel, stride, pads):
+    x = np.pad(np.asarray(x, "float64"), [(0, 0), pads[0], pads[1], (0, 0)])
+    kernel = np.asarray(kernel, "float64")
+    kh, kw = kernel.shape[:2]
+    out_h, out_w = (x.shape[1] - kh) // stride + 1, (x.shape[2] - kw) // stride + 1
+    out = np.zeros((x.shape[0], out_h, out_w, kernel.shape[3]))
+    for i in range(out_h):
+        for j in range(out_w):
+            patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            out[:, i, j, :] = np.tensordot(patch, kernel, axes=([1, 2, 3], [0, 1, 2]))
+    return out
 
 
-def _gates(x_t, h, kernel, recurrent_kernel, bias):
-    z = np.asarray(x_t) @ kernel + np.asarray(h) @ recurrent_kernel + bias
-    return np.split(z, 4, axis=-1)
-
-
-@wrong(1)
-def lstm_step_gate_order_ifoc(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, o, g = _gates(x_t, h, kernel, recurrent_kernel, bias)          # the order of some papers, not Keras's
-    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * np.tanh(c_new), c_new
-
-
-@wrong(1)
-def lstm_step_without_forget_gate(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
-    c_new = c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * np.tanh(c_new), c_new
-
-
-@wrong(1)
-def lstm_step_no_tanh_on_output(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
-    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * c_new, c_new
+def _tf_pads(x, kernel, stride, padding):
+    if padding != "same":
+        return [(0, 0), (0, 0)]
+    pads = []
+    for n, k in [(np.shape(x)[1], np.shape(kernel)[0]), (np.shape(x)[2], np.shape(kernel)[1])]:
+        total = max((-(-n // stride) - 1) * stride + k - n, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
 
 
 @wrong(1)
-def lstm_step_forgets_the_old_state(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
-    c_new = _sigmoid(i) * np.tanh(g)                                       # f * c dropped
-    return _sigmoid(o) * np.tanh(c_new), c_new
+def conv2d_flips_the_kernel(x, kernel, stride=1, padding="valid"):
+    """A textbook convolution: the kernel rotated by 180 degrees."""
+    flipped = np.asarray(kernel)[::-1, ::-1]
+    return _correlate(x, flipped, stride, _tf_pads(x, flipped, stride, padding))
 
 
 @wrong(1)
-def lstm_step_without_output_gate(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
-    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return np.tanh(c_new), c_new                                           # output gate left out
+def conv2d_same_pads_top_left_first(x, kernel, stride=1, padding="valid"):
+    """The odd padding pixel on the top/left instead of the bottom/right."""
+    pads = [(b, a) for a, b in _tf_pads(x, kernel, stride, padding)]
+    return _correlate(x, kernel, stride, pads)
 
 
-def _lengths(sequences, maxlen):
-    maxlen = max(len(s) for s in sequences) if maxlen is None else maxlen
-    return maxlen, [min(len(s), maxlen) for s in sequences]
+@wrong(1)
+def conv2d_ignores_stride(x, kernel, stride=1, padding="valid"):
+    return _correlate(x, kernel, 1, _tf_pads(x, kernel, 1, padding))
 
 
-@wrong(2)
-def pad_and_mask_pre_padding(sequences, maxlen=None):
-    maxlen, lengths = _lengths(sequences, maxlen)
-    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
-    mask = np.zeros((len(sequences), maxlen), bool)
-    for k, (s, n) in enumerate(zip(sequences, lengths)):
-        padded[k, maxlen - n:] = s[:n]                                     # Keras's default, padding="pre"
-        mask[k, maxlen - n:] = True
-    return padded, mask
+@wrong(1)
+def conv2d_same_pads_as_for_stride_1(x, kernel, stride=1, padding="valid"):
+    """'same' padding computed for stride 1, then the stride applied."""
+    return _correlate(x, kernel, stride, _tf_pads(x, kernel, 1, padding))
 
 
-@wrong(2)
-def pad_and_mask_from_zero_values(sequences, maxlen=None):
-    maxlen, lengths = _lengths(sequences, maxlen)
-    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
-    for k, (s, n) in enumerate(zip(sequences, lengths)):
-        padded[k, :n] = s[:n]
-    return padded, np.any(padded != 0, axis=-1)                            # what layers.Masking(0.0) computes
+@wrong(1)
+def conv2d_no_sum_over_channels(x, kernel, stride=1, padding="valid"):
+    """Only the first input channel is used."""
+    return _correlate(np.asarray(x)[..., :1], np.asarray(kernel)[:, :, :1], stride, _tf_pads(x, kernel, stride, padding))
 
 
 @wrong(2)
-def pad_and_mask_off_by_one(sequences, maxlen=None):
-    maxlen, lengths = _lengths(sequences, maxlen)
-    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
-    mask = np.zeros((len(sequences), maxlen), bool)
-    for k, (s, n) in enumerate(zip(sequences, lengths)):
-        padded[k, :n] = s[:n]
-        mask[k, :n - 1] = True                                             # the last real step left out
-    return padded, mask
+def output_size_same_rounds_down(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return size // stride
+    return (size - dilation * (kernel_size - 1) - 1) // stride + 1
 
 
 @wrong(2)
-def pad_and_mask_keras_defaults(sequences, maxlen=None):
-    padded = keras.utils.pad_sequences(sequences, maxlen=maxlen, dtype="float32")   # pre-padding, pre-truncating
-    return padded, np.any(padded != 0, axis=-1)
+def output_size_ignores_dilation(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return -(-size // stride)
+    return (size - kernel_size) // stride + 1
 
 
 @wrong(2)
-def pad_and_mask_truncates_the_start(sequences, maxlen=None):
-    maxlen, lengths = _lengths(sequences, maxlen)
-    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
-    mask = np.zeros((len(sequences), maxlen), bool)
-    for k, (s, n) in enumerate(zip(sequences, lengths)):
-        padded[k, :n] = s[len(s) - n:]                                     # keeps the last steps, not the first
-        mask[k, :n] = True
-    return padded, mask
+def output_size_without_plus_one(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return -(-size // stride)
+    return (size - dilation * (kernel_size - 1) - 1) // stride
 
 
-def _vowel_model(*middle, out_activation="softmax", loss="sparse_categorical_crossentropy"):
-    model = keras.Sequential([keras.Input(shape=(None, 12)), *middle, layers.Dense(9, activation=out_activation)])
-    model.compile(keras.optimizers.Adam(0.005), loss=loss, metrics=["accuracy"])
+@wrong(2)
+def output_size_same_ignores_stride(size, kernel_size, stride=1, padding="valid", dilation=1):
+    if padding == "same":
+        return size
+    return (size - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+
+@wrong(1)
+def conv2d_same_pads_half_the_kernel_each_side(x, kernel, stride=1, padding="valid"):
+    """'same' as k // 2 zeros on every side: right for odd kernels at stride 1 only."""
+    kh, kw = np.shape(kernel)[:2]
+    pads = [(kh // 2, kh // 2), (kw // 2, kw // 2)] if padding == "same" else [(0, 0), (0, 0)]
+    return _correlate(x, kernel, stride, pads)
+
+
+@wrong(1)
+def conv2d_first_image_only(x, kernel, stride=1, padding="valid"):
+    """Works on x[0] and returns one image: the batch axis is lost."""
+    return _correlate(np.asarray(x)[:1], kernel, stride, _tf_pads(x, kernel, stride, padding))[0]
+
+
+@wrong(1)
+def conv2d_channels_first_output(x, kernel, stride=1, padding="valid"):
+    """Returns (batch, out_channels, height, width), PyTorch's layout."""
+    return np.moveaxis(_correlate(x, kernel, stride, _tf_pads(x, kernel, stride, padding)), -1, 1)
+
+
+@wrong(1)
+def conv2d_swaps_in_and_out_channels(x, kernel, stride=1, padding="valid"):
+    """Reads the kernel as (kh, kw, out_channels, in_channels)."""
+    k = np.asarray(kernel)
+    swapped = np.swapaxes(k, 2, 3) if k.shape[2] == k.shape[3] else k[:, :, :1, :]
+    return _correlate(np.asarray(x)[..., :swapped.shape[2]], swapped, stride, _tf_pads(x, kernel, stride, padding))
+
+
+@wrong(2)
+def output_size_true_division(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """'/' instead of '//': a fraction of a window position."""
+    if padding == "same":
+        return size / stride
+    return (size - dilation * (kernel_size - 1) - 1) / stride + 1
+
+
+@wrong(2)
+def output_size_same_depends_on_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """'same' computed as if it padded k // 2 on each side."""
+    pad = 2 * (dilation * (kernel_size - 1) // 2) if padding == "same" else 0
+    return (size + pad - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+@wrong(2)
+def output_size_same_pads_half_the_span_each_side(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """'same' as span // 2 zeros on each side (PyTorch's padding=k // 2): one too many for an even kernel."""
+    span = dilation * (kernel_size - 1) + 1
+    pad = span // 2 if padding == "same" else 0
+    return (size + 2 * pad - span) // stride + 1
+
+
+@wrong(2)
+def output_size_dilation_multiplies_the_kernel(size, kernel_size, stride=1, padding="valid", dilation=1):
+    """Span taken as k * d instead of d * (k - 1) + 1."""
+    if padding == "same":
+        return -(-size // stride)
+    return (size - kernel_size * dilation) // stride + 1
+
+def _compiled(layers, optimizer=None, loss="sparse_categorical_crossentropy"):
+    model = keras.Sequential([keras.Input((28, 28, 1)), *layers])
+    model.compile(optimizer=optimizer or keras.optimizers.Adam(3e-3), loss=loss, metrics=["accuracy"])
     return model
 
 
 @wrong(3)
-def build_vowel_classifier_no_masking():
-    return _vowel_model(layers.LSTM(32))
+def build_cnn_is_an_mlp():
+    """No convolutions at all: a dense network on the flattened pixels."""
+    L = keras.layers
+    return _compiled([L.Flatten(), L.Dense(64, activation="relu"), L.Dense(10, activation="softmax")])
 
 
 @wrong(3)
-def build_vowel_classifier_wrong_mask_value():
-    return _vowel_model(layers.Masking(mask_value=-1.0), layers.LSTM(32))     # the padding is 0, not -1
+def build_cnn_without_softmax():
+    """Logits out, but a loss that expects probabilities (from_logits left False)."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(), L.Dense(10)])
 
 
 @wrong(3)
-def build_vowel_classifier_logits_with_a_probability_loss():
-    """9 logits (no softmax), but the loss expects probabilities (from_logits=False)."""
-    return _vowel_model(layers.Masking(), layers.LSTM(32), out_activation=None)
+def build_cnn_learning_rate_too_low():
+    """A fine architecture, trained with plain SGD at a tiny learning rate."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")], optimizer=keras.optimizers.SGD(1e-3))
 
 
 @wrong(3)
-def build_vowel_classifier_softmax_twice():
-    """A softmax layer and a loss with from_logits=True: the loss applies softmax a second time."""
-    return _vowel_model(layers.Masking(), layers.LSTM(32),
-                        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+def build_cnn_never_pools():
+    """Two convolutions but no pooling: the Dense layer gets 24*24*32 inputs."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 3, activation="relu"), L.Conv2D(32, 3, activation="relu"),
+                      L.Flatten(), L.Dense(10, activation="softmax")])
 
 
 @wrong(3)
-def build_vowel_classifier_masked_pooling_no_recurrence():
-    """Masked average of the frames: blind to padding and accurate enough, but no recurrent layer at all."""
-    return _vowel_model(layers.Masking(), layers.GlobalAveragePooling1D())
+def build_cnn_double_softmax():
+    """A softmax head and a loss built with from_logits=True: softmax applied twice."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")],
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
 
 @wrong(3)
-def build_vowel_classifier_one_output_per_frame():
-    """return_sequences=True: the Dense layer then gives 9 scores for every frame, not one set per utterance."""
-    return _vowel_model(layers.Masking(), layers.LSTM(32, return_sequences=True))
+def build_cnn_one_by_one_convolutions():
+    """Two 1x1 convolutions in front of a dense classifier: no neighbourhood is ever seen."""
+    L = keras.layers
+    return _compiled([L.Conv2D(8, 1, activation="relu"), L.Conv2D(8, 1, activation="relu"), L.MaxPooling2D(),
+                      L.Flatten(), L.Dense(10, activation="softmax")])
 
 
 @wrong(3)
-def build_vowel_classifier_too_small():
-    return _vowel_model(layers.Masking(), layers.LSTM(1))
+def build_cnn_sigmoid_head():
+    """Ten independent sigmoids: a multi-label head for a one-label problem."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="sigmoid")])
 
 
 @wrong(3)
-def build_vowel_classifier_not_compiled():
-    return keras.Sequential([keras.Input(shape=(None, 12)), layers.Masking(), layers.LSTM(32),
-                             layers.Dense(9, activation="softmax")])
+def build_cnn_not_compiled():
+    L = keras.layers
+    return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(16, 3, activation="relu"), L.MaxPooling2D(),
+                             L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                             L.Dense(10, activation="softmax")])
 
 
-@wrong(1)
-def lstm_step_sigmoid_candidate(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
-    c_new = _sigmoid(f) * c + _sigmoid(i) * _sigmoid(g)                   # the candidate needs tanh
-    return _sigmoid(o) * np.tanh(c_new), c_new
+@wrong(3)
+def build_cnn_one_hot_loss():
+    """categorical_crossentropy expects one-hot labels; the labels are integers 0..9."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")], loss="categorical_crossentropy")
 
 
-@wrong(1)
-def lstm_step_output_from_the_old_cell(x_t, h, c, kernel, recurrent_kernel, bias):
-    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
-    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * np.tanh(c), c_new                                  # h from c, not c_new
+@wrong(3)
+def build_cnn_for_flat_vectors():
+    """Built for flattened 784-pixel vectors, as in the dense lessons."""
+    L = keras.layers
+    model = keras.Sequential([keras.Input((784,)), L.Reshape((28, 28, 1)), L.Conv2D(16, 3, activation="relu"),
+                              L.MaxPooling2D(), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(),
+                              L.Flatten(), L.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
 
 
-@wrong(2)
-def pad_and_mask_longest_sequence_ignores_maxlen(sequences, maxlen=None):
-    """Pads to the longest sequence even when maxlen is given."""
-    lengths = [len(s) for s in sequences]
-    longest = max(lengths)
-    padded = np.zeros((len(sequences), longest, sequences[0].shape[1]), "float32")
-    mask = np.zeros((len(sequences), longest), bool)
-    for k, (s, n) in enumerate(zip(sequences, lengths)):
-        padded[k, :n] = s
-        mask[k, :n] = True
-    return padded, mask
+@wrong(3)
+def build_cnn_tf_softmax_with_from_logits():
+    """TensorFlow's softmax (`tf.nn.softmax`, named softmax_v2) as the head, and from_logits=True: a
+    double softmax that still trains to about 0.86 on TensorFlow, so only the check's eye catches it."""
+    import tensorflow as tf
+
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation=tf.nn.softmax)],
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 
 
-@wrong(2)
-def pad_and_mask_keras_default_dtype(sequences, maxlen=None):
-    """pad_sequences with post padding but its default dtype, int32: every value cut to a whole number."""
-    padded = keras.utils.pad_sequences(sequences, maxlen=maxlen, padding="post", truncating="post")
-    maxlen = padded.shape[1]
-    return padded, np.arange(maxlen)[None, :] < np.minimum([len(s) for s in sequences], maxlen)[:, None]
+@wrong(3)
+def build_cnn_relu_head():
+    """relu on the last layer too, as on every hidden layer: neither probabilities nor logits."""
+    L = keras.layers
+    return _compiled([L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="relu")])
+
+
+@wrong(3)
+def build_cnn_rescales_again():
+    """Rescaling(1/255) first, like the shipped CNN, on images already in 0..1: they reach the network
+    1/255 as bright, and three epochs get nowhere (validation accuracy about 0.10)."""
+    L = keras.layers
+    return _compiled([L.Rescaling(1 / 255), L.Conv2D(16, 5, padding="same", activation="relu"), L.MaxPooling2D(),
+                      L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                      L.Dense(10, activation="softmax")])

@@ -1,264 +1,192 @@
 """Plausible mistakes for the exercises of lesson 12 (see tests/wrong_answers/__init__.py)."""
-import re
-import string
-from collections import Counter
-
+import keras
 import numpy as np
+from keras import layers
 
 from ._registry import registry
 
 WRONG, wrong = registry()
 
 
-def _standardize(text):
-    return text.lower().translate(str.maketrans("", "", string.punctuation)).split()
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _gates(x_t, h, kernel, recurrent_kernel, bias):
+    z = np.asarray(x_t) @ kernel + np.asarray(h) @ recurrent_kernel + bias
+    return np.split(z, 4, axis=-1)
 
 
 @wrong(1)
-def vocabulary_without_standardizing(texts, max_tokens=None):
-    counts = Counter(t for text in texts for t in text.split())
-    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]
-    return vocab[:max_tokens] if max_tokens else vocab
+def lstm_step_gate_order_ifoc(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, o, g = _gates(x_t, h, kernel, recurrent_kernel, bias)          # the order of some papers, not Keras's
+    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    return _sigmoid(o) * np.tanh(c_new), c_new
 
 
 @wrong(1)
-def vocabulary_without_reserved_tokens(texts, max_tokens=None):
-    counts = Counter(t for text in texts for t in _standardize(text))
-    vocab = [t for t, _ in counts.most_common()]
-    return vocab[:max_tokens] if max_tokens else vocab
+def lstm_step_without_forget_gate(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = c + _sigmoid(i) * np.tanh(g)
+    return _sigmoid(o) * np.tanh(c_new), c_new
 
 
 @wrong(1)
-def vocabulary_in_order_of_appearance(texts, max_tokens=None):
-    seen = {}
-    for text in texts:
-        for t in _standardize(text):
-            seen.setdefault(t, None)
-    vocab = ["", "[UNK]"] + list(seen)
-    return vocab[:max_tokens] if max_tokens else vocab
+def lstm_step_no_tanh_on_output(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    return _sigmoid(o) * c_new, c_new
 
 
 @wrong(1)
-def vocabulary_punctuation_becomes_space(texts, max_tokens=None):
-    table = str.maketrans(string.punctuation, " " * len(string.punctuation))
-    counts = Counter(t for text in texts for t in text.lower().translate(table).split())
-    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]
-    return vocab[:max_tokens] if max_tokens else vocab
+def lstm_step_forgets_the_old_state(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(i) * np.tanh(g)                                       # f * c dropped
+    return _sigmoid(o) * np.tanh(c_new), c_new
 
 
 @wrong(1)
-def vocabulary_max_tokens_without_reserved(texts, max_tokens=None):
-    counts = Counter(t for text in texts for t in _standardize(text))
-    learned = [t for t, _ in counts.most_common()]
-    return ["", "[UNK]"] + (learned[:max_tokens] if max_tokens else learned)
+def lstm_step_without_output_gate(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    return np.tanh(c_new), c_new                                           # output gate left out
+
+
+def _lengths(sequences, maxlen):
+    maxlen = max(len(s) for s in sequences) if maxlen is None else maxlen
+    return maxlen, [min(len(s), maxlen) for s in sequences]
 
 
 @wrong(2)
-def cosine_dot_product_only(a, b):
-    return np.asarray(a, dtype="float64") @ np.asarray(b, dtype="float64").T
+def pad_and_mask_pre_padding(sequences, maxlen=None):
+    maxlen, lengths = _lengths(sequences, maxlen)
+    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
+    mask = np.zeros((len(sequences), maxlen), bool)
+    for k, (s, n) in enumerate(zip(sequences, lengths)):
+        padded[k, maxlen - n:] = s[:n]                                     # Keras's default, padding="pre"
+        mask[k, maxlen - n:] = True
+    return padded, mask
 
 
 @wrong(2)
-def cosine_normalized_along_the_wrong_axis(a, b):
-    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-    a = a / np.maximum(np.linalg.norm(a, axis=0, keepdims=True), 1e-12)
-    b = b / np.maximum(np.linalg.norm(b, axis=0, keepdims=True), 1e-12)
-    return a @ b.T
+def pad_and_mask_from_zero_values(sequences, maxlen=None):
+    maxlen, lengths = _lengths(sequences, maxlen)
+    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
+    for k, (s, n) in enumerate(zip(sequences, lengths)):
+        padded[k, :n] = s[:n]
+    return padded, np.any(padded != 0, axis=-1)                            # what layers.Masking(0.0) computes
 
 
 @wrong(2)
-def cosine_nan_for_zero_vectors(a, b):
-    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-    a = a / np.linalg.norm(a, axis=1, keepdims=True)
-    b = b / np.linalg.norm(b, axis=1, keepdims=True)
-    return a @ b.T
+def pad_and_mask_off_by_one(sequences, maxlen=None):
+    maxlen, lengths = _lengths(sequences, maxlen)
+    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
+    mask = np.zeros((len(sequences), maxlen), bool)
+    for k, (s, n) in enumerate(zip(sequences, lengths)):
+        padded[k, :n] = s[:n]
+        mask[k, :n - 1] = True                                             # the last real step left out
+    return padded, mask
 
 
 @wrong(2)
-def cosine_normalizes_only_the_first(a, b):
-    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
-    return a @ b.T
-
-
-def _softmax(z):
-    e = np.exp(z - np.max(z))
-    return e / e.sum()
-
-
-@wrong(3)
-def sample_multiplying_by_temperature(logits, temperature, rng):
-    p = _softmax(np.asarray(logits, dtype="float64") * temperature)
-    return int(rng.choice(len(p), p=p))
-
-
-@wrong(3)
-def sample_temperature_on_probabilities(logits, temperature, rng):
-    p = _softmax(np.asarray(logits, dtype="float64"))
-    p = _softmax(p / temperature)
-    return int(rng.choice(len(p), p=p))
-
-
-@wrong(3)
-def sample_always_argmax(logits, temperature, rng):
-    return int(np.argmax(logits))
-
-
-@wrong(3)
-def sample_overflows_on_large_logits(logits, temperature, rng):
-    e = np.exp(np.asarray(logits, dtype="float64") / temperature)
-    p = e / e.sum()
-    return int(rng.choice(len(p), p=p))
-
-
-@wrong(3)
-def sample_ignores_the_generator(logits, temperature, rng):
-    p = _softmax(np.asarray(logits, dtype="float64") / temperature)
-    return int(np.random.choice(len(p), p=p))
-
-
-@wrong(1)
-def vocabulary_strips_each_word_keeps_empty_tokens(texts, max_tokens=None):
-    punct = set(string.punctuation)
-    counts = Counter("".join(c for c in w if c not in punct) for text in texts for w in text.lower().split())
-    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # '--' became '' and is counted
-    return vocab[:max_tokens] if max_tokens else vocab
-
-
-@wrong(1)
-def vocabulary_splits_on_single_spaces(texts, max_tokens=None):
-    counts = Counter(t for text in texts
-                     for t in text.lower().translate(str.maketrans("", "", string.punctuation)).split(" ") if t)
-    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # tabs and newlines stay inside tokens
-    return vocab[:max_tokens] if max_tokens else vocab
-
-
-def _attention_scores(query, keys, v):
-    return np.sum(v * np.tanh(np.asarray(query)[:, :, None, :] + np.asarray(keys)[:, None, :, :]), axis=-1)
-
-
-def _softmax_last(s, axis=-1):
-    e = np.exp(s - s.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-@wrong(4)
-def attention_ignores_the_mask(query, keys, v, mask=None):
-    weights = _softmax_last(_attention_scores(query, keys, v))
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_with_the_keras_layer(query, keys, v, mask=None):
-    import keras
-    from keras.layers import AdditiveAttention as _KerasAdditiveAttention
-
-    layer = _KerasAdditiveAttention(dtype="float64")
-    layer.build([query.shape, keys.shape])
-    layer.set_weights([np.asarray(v, "float64")])
-    context, weights = layer([query, keys], mask=[None, mask], return_attention_scores=True)
-    return keras.ops.convert_to_numpy(context), keras.ops.convert_to_numpy(weights)
-
-
-@wrong(4)
-def attention_softmax_over_the_queries(query, keys, v, mask=None):
-    scores = _attention_scores(query, keys, v)
-    if mask is not None:
-        scores = np.where(mask[:, None, :], scores, -1e9)
-    weights = _softmax_last(scores, axis=1)
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_mask_multiplies_the_scores(query, keys, v, mask=None):
-    scores = _attention_scores(query, keys, v)
-    if mask is not None:
-        scores = scores * mask[:, None, :]                  # a score of 0 still gets weight
-    weights = _softmax_last(scores)
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_mask_after_softmax_not_renormalized(query, keys, v, mask=None):
-    weights = _softmax_last(_attention_scores(query, keys, v))
-    if mask is not None:
-        weights = weights * mask[:, None, :]
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_dot_product_scores(query, keys, v, mask=None):
-    scores = np.einsum("ntd,njd->ntj", query, keys)          # Luong's dot score, not the additive one
-    if mask is not None:
-        scores = np.where(mask[:, None, :], scores, -1e9)
-    weights = _softmax_last(scores)
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_without_tanh(query, keys, v, mask=None):
-    scores = np.sum(v * (query[:, :, None, :] + keys[:, None, :, :]), axis=-1)
-    if mask is not None:
-        scores = np.where(mask[:, None, :], scores, -1e9)
-    weights = _softmax_last(scores)
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_without_the_scale_vector(query, keys, v, mask=None):
-    scores = np.sum(np.tanh(query[:, :, None, :] + keys[:, None, :, :]), axis=-1)
-    if mask is not None:
-        scores = np.where(mask[:, None, :], scores, -1e9)
-    weights = _softmax_last(scores)
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_mask_read_backwards(query, keys, v, mask=None):
-    scores = _attention_scores(query, keys, v)
-    if mask is not None:
-        scores = np.where(mask[:, None, :], -1e9, scores)   # True taken as "padding"
-    weights = _softmax_last(scores)
-    return weights @ keys, weights
-
-
-@wrong(4)
-def attention_returns_the_scores(query, keys, v, mask=None):
-    scores = _attention_scores(query, keys, v)
-    if mask is not None:
-        scores = np.where(mask[:, None, :], scores, -1e9)
-    weights = _softmax_last(scores)
-    return weights @ keys, scores                           # the scores before the softmax
-
-
-@wrong(1)
-def vocabulary_counts_texts_not_occurrences(texts, max_tokens=None):
-    counts = Counter(t for text in texts for t in set(_standardize(text)))   # document frequency
-    vocab = ["", "[UNK]"] + sorted(counts, key=lambda t: (counts[t], t), reverse=True)
-    return vocab[:max_tokens] if max_tokens else vocab
+def pad_and_mask_keras_defaults(sequences, maxlen=None):
+    padded = keras.utils.pad_sequences(sequences, maxlen=maxlen, dtype="float32")   # pre-padding, pre-truncating
+    return padded, np.any(padded != 0, axis=-1)
 
 
 @wrong(2)
-def cosine_divides_by_the_whole_matrix_norm(a, b):
-    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-    return (a / max(np.linalg.norm(a), 1e-12)) @ (b / max(np.linalg.norm(b), 1e-12)).T
+def pad_and_mask_truncates_the_start(sequences, maxlen=None):
+    maxlen, lengths = _lengths(sequences, maxlen)
+    padded = np.zeros((len(sequences), maxlen, sequences[0].shape[1]), "float32")
+    mask = np.zeros((len(sequences), maxlen), bool)
+    for k, (s, n) in enumerate(zip(sequences, lengths)):
+        padded[k, :n] = s[len(s) - n:]                                     # keeps the last steps, not the first
+        mask[k, :n] = True
+    return padded, mask
+
+
+def _vowel_model(*middle, out_activation="softmax", loss="sparse_categorical_crossentropy"):
+    model = keras.Sequential([keras.Input(shape=(None, 12)), *middle, layers.Dense(9, activation=out_activation)])
+    model.compile(keras.optimizers.Adam(0.005), loss=loss, metrics=["accuracy"])
+    return model
 
 
 @wrong(3)
-def sample_makes_a_new_generator_each_call(logits, temperature, rng):
-    p = _softmax(np.asarray(logits, dtype="float64") / temperature)
-    return int(np.random.default_rng(0).choice(len(p), p=p))   # the same draw every time
+def build_vowel_classifier_no_masking():
+    return _vowel_model(layers.LSTM(32))
+
+
+@wrong(3)
+def build_vowel_classifier_wrong_mask_value():
+    return _vowel_model(layers.Masking(mask_value=-1.0), layers.LSTM(32))     # the padding is 0, not -1
+
+
+@wrong(3)
+def build_vowel_classifier_logits_with_a_probability_loss():
+    """9 logits (no softmax), but the loss expects probabilities (from_logits=False)."""
+    return _vowel_model(layers.Masking(), layers.LSTM(32), out_activation=None)
+
+
+@wrong(3)
+def build_vowel_classifier_softmax_twice():
+    """A softmax layer and a loss with from_logits=True: the loss applies softmax a second time."""
+    return _vowel_model(layers.Masking(), layers.LSTM(32),
+                        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+
+@wrong(3)
+def build_vowel_classifier_masked_pooling_no_recurrence():
+    """Masked average of the frames: blind to padding and accurate enough, but no recurrent layer at all."""
+    return _vowel_model(layers.Masking(), layers.GlobalAveragePooling1D())
+
+
+@wrong(3)
+def build_vowel_classifier_one_output_per_frame():
+    """return_sequences=True: the Dense layer then gives 9 scores for every frame, not one set per utterance."""
+    return _vowel_model(layers.Masking(), layers.LSTM(32, return_sequences=True))
+
+
+@wrong(3)
+def build_vowel_classifier_too_small():
+    return _vowel_model(layers.Masking(), layers.LSTM(1))
+
+
+@wrong(3)
+def build_vowel_classifier_not_compiled():
+    return keras.Sequential([keras.Input(shape=(None, 12)), layers.Masking(), layers.LSTM(32),
+                             layers.Dense(9, activation="softmax")])
 
 
 @wrong(1)
-def vocabulary_regex_keeps_underscores(texts, max_tokens=None):
-    counts = Counter(t for text in texts for t in re.sub(r"[^\w\s]", "", text.lower()).split())
-    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # '_' is a word character, not deleted
-    return vocab[:max_tokens] if max_tokens else vocab
+def lstm_step_sigmoid_candidate(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(f) * c + _sigmoid(i) * _sigmoid(g)                   # the candidate needs tanh
+    return _sigmoid(o) * np.tanh(c_new), c_new
 
 
 @wrong(1)
-def vocabulary_keeps_only_letters(texts, max_tokens=None):
-    counts = Counter(t for text in texts for t in re.sub(r"[^a-z\s]", "", text.lower()).split())
-    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # digits deleted too: '10' disappears
-    return vocab[:max_tokens] if max_tokens else vocab
+def lstm_step_output_from_the_old_cell(x_t, h, c, kernel, recurrent_kernel, bias):
+    i, f, g, o = _gates(x_t, h, kernel, recurrent_kernel, bias)
+    c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    return _sigmoid(o) * np.tanh(c), c_new                                  # h from c, not c_new
+
+
+@wrong(2)
+def pad_and_mask_longest_sequence_ignores_maxlen(sequences, maxlen=None):
+    """Pads to the longest sequence even when maxlen is given."""
+    lengths = [len(s) for s in sequences]
+    longest = max(lengths)
+    padded = np.zeros((len(sequences), longest, sequences[0].shape[1]), "float32")
+    mask = np.zeros((len(sequences), longest), bool)
+    for k, (s, n) in enumerate(zip(sequences, lengths)):
+        padded[k, :n] = s
+        mask[k, :n] = True
+    return padded, mask
+
+
+@wrong(2)
+def pad_and_mask_keras_default_dtype(sequences, maxlen=None):
+    """pad_sequences with post padding but its default dtype, int32: every value cut to a whole number."""
+    padded = keras.utils.pad_sequences(sequences, maxlen=maxlen, padding="post", truncating="post")
+    maxlen = padded.shape[1]
+    return padded, np.arange(maxlen)[None, :] < np.minimum([len(s) for s in sequences], maxlen)[:, None]

@@ -1,223 +1,264 @@
 """Plausible mistakes for the exercises of lesson 13 (see tests/wrong_answers/__init__.py)."""
+import re
+import string
+from collections import Counter
+
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ._registry import registry
 
 WRONG, wrong = registry()
 
 
-def _table(y_true, y_pred):
-    classes, t = np.unique(np.asarray(y_true), return_inverse=True)
-    clusters, c = np.unique(np.asarray(y_pred), return_inverse=True)
-    table = np.zeros((len(clusters), len(classes)))
-    np.add.at(table, (c, t), 1)
-    return table
+def _standardize(text):
+    return text.lower().translate(str.maketrans("", "", string.punctuation)).split()
 
 
 @wrong(1)
-def accuracy_without_matching(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+def vocabulary_without_standardizing(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in text.split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
 @wrong(1)
-def accuracy_greedy_majority_per_cluster(y_true, y_pred):
-    table = _table(y_true, y_pred)
-    return float(table.max(axis=1).sum() / table.sum())     # every cluster gets its majority class
+def vocabulary_without_reserved_tokens(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in _standardize(text))
+    vocab = [t for t, _ in counts.most_common()]
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
 @wrong(1)
-def accuracy_divided_by_number_of_clusters(y_true, y_pred):
-    table = _table(y_true, y_pred)
-    rows, cols = linear_sum_assignment(table, maximize=True)
-    return float(table[rows, cols].sum() / len(table))      # the number of clusters, not of points
+def vocabulary_in_order_of_appearance(texts, max_tokens=None):
+    seen = {}
+    for text in texts:
+        for t in _standardize(text):
+            seen.setdefault(t, None)
+    vocab = ["", "[UNK]"] + list(seen)
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
 @wrong(1)
-def accuracy_mean_over_clusters(y_true, y_pred):
-    table = _table(y_true, y_pred)
-    rows, cols = linear_sum_assignment(table, maximize=True)
-    return float(np.mean(table[rows, cols] / table[rows].sum(axis=1)))   # per-cluster purity, averaged
+def vocabulary_punctuation_becomes_space(texts, max_tokens=None):
+    table = str.maketrans(string.punctuation, " " * len(string.punctuation))
+    counts = Counter(t for text in texts for t in text.lower().translate(table).split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
 @wrong(1)
-def accuracy_greedy_one_to_one(y_true, y_pred):
-    table = _table(y_true, y_pred)
-    matched = 0.0
-    for _ in range(min(table.shape)):                       # biggest overlap first, then remove both
-        i, j = np.unravel_index(np.argmax(table), table.shape)
-        matched += table[i, j]
-        table[i, :], table[:, j] = -1, -1
-    return float(matched / len(y_true))
-
-
-@wrong(1)
-def accuracy_assumes_labels_0_to_k(y_true, y_pred):
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    k = int(max(y_true.max(), y_pred.max())) + 1
-    table = np.zeros((k, k))
-    np.add.at(table, (y_pred, y_true), 1)                   # -1 silently wraps around to the last row
-    rows, cols = linear_sum_assignment(table, maximize=True)
-    return float(table[rows, cols].sum() / len(y_true))
-
-
-def _squared_distances(z, centers):
-    return ((np.asarray(z, float)[:, None, :] - np.asarray(centers, float)[None]) ** 2).sum(-1)
+def vocabulary_max_tokens_without_reserved(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in _standardize(text))
+    learned = [t for t, _ in counts.most_common()]
+    return ["", "[UNK]"] + (learned[:max_tokens] if max_tokens else learned)
 
 
 @wrong(2)
-def soft_assignment_normalized_over_points(z, centers, alpha=1.0):
-    kernel = (1 + _squared_distances(z, centers) / alpha) ** (-(alpha + 1) / 2)
-    return kernel / kernel.sum(axis=0, keepdims=True)
+def cosine_dot_product_only(a, b):
+    return np.asarray(a, dtype="float64") @ np.asarray(b, dtype="float64").T
 
 
 @wrong(2)
-def soft_assignment_without_exponent(z, centers, alpha=1.0):
-    kernel = 1 / (1 + _squared_distances(z, centers) / alpha)
-    return kernel / kernel.sum(axis=1, keepdims=True)
+def cosine_normalized_along_the_wrong_axis(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a = a / np.maximum(np.linalg.norm(a, axis=0, keepdims=True), 1e-12)
+    b = b / np.maximum(np.linalg.norm(b, axis=0, keepdims=True), 1e-12)
+    return a @ b.T
 
 
 @wrong(2)
-def soft_assignment_distance_not_squared(z, centers, alpha=1.0):
-    kernel = (1 + np.sqrt(_squared_distances(z, centers)) / alpha) ** (-(alpha + 1) / 2)
-    return kernel / kernel.sum(axis=1, keepdims=True)
+def cosine_nan_for_zero_vectors(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return a @ b.T
 
 
 @wrong(2)
-def soft_assignment_not_normalized(z, centers, alpha=1.0):
-    return (1 + _squared_distances(z, centers) / alpha) ** (-(alpha + 1) / 2)
+def cosine_normalizes_only_the_first(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+    return a @ b.T
+
+
+def _softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
 
 
 @wrong(3)
-def target_without_cluster_frequency(q):
-    weight = np.asarray(q, float) ** 2
-    return weight / weight.sum(axis=1, keepdims=True)
+def sample_multiplying_by_temperature(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64") * temperature)
+    return int(rng.choice(len(p), p=p))
 
 
 @wrong(3)
-def target_normalized_over_points(q):
-    q = np.asarray(q, float)
-    weight = q ** 2 / q.sum(axis=0)
-    return weight / weight.sum(axis=0, keepdims=True)
+def sample_temperature_on_probabilities(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64"))
+    p = _softmax(p / temperature)
+    return int(rng.choice(len(p), p=p))
 
 
 @wrong(3)
-def target_squared_not_renormalized(q):
-    q = np.asarray(q, float)
-    return q ** 2 / q.sum(axis=0)
+def sample_always_argmax(logits, temperature, rng):
+    return int(np.argmax(logits))
 
 
 @wrong(3)
-def target_frequency_from_row_sums(q):
-    q = np.asarray(q, float)
-    weight = q ** 2 / q.sum(axis=1, keepdims=True)
-    return weight / weight.sum(axis=1, keepdims=True)
+def sample_overflows_on_large_logits(logits, temperature, rng):
+    e = np.exp(np.asarray(logits, dtype="float64") / temperature)
+    p = e / e.sum()
+    return int(rng.choice(len(p), p=p))
 
 
-def _dec_target(q):
-    weight = q ** 2 / q.sum(axis=0)
-    return weight / weight.sum(axis=1, keepdims=True)
+@wrong(3)
+def sample_ignores_the_generator(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64") / temperature)
+    return int(np.random.choice(len(p), p=p))
 
 
-@wrong(4)
-def dec_round_trains_on_q_itself(model, x, labels):
-    q = np.asarray(model.predict(x, verbose=0), float)
-    model.fit(x, q, batch_size=256, epochs=1, verbose=0)    # the target is q: nothing to learn
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return q, q_new, float(np.mean(q_new.argmax(1) != labels))
+@wrong(1)
+def vocabulary_strips_each_word_keeps_empty_tokens(texts, max_tokens=None):
+    punct = set(string.punctuation)
+    counts = Counter("".join(c for c in w if c not in punct) for text in texts for w in text.lower().split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # '--' became '' and is counted
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
-@wrong(4)
-def dec_round_returns_the_old_q(model, x, labels):
-    q = np.asarray(model.predict(x, verbose=0), float)
-    p = _dec_target(q)
-    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
-    return p, q, float(np.mean(q.argmax(1) != labels))       # q from before the pass
+@wrong(1)
+def vocabulary_splits_on_single_spaces(texts, max_tokens=None):
+    counts = Counter(t for text in texts
+                     for t in text.lower().translate(str.maketrans("", "", string.punctuation)).split(" ") if t)
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # tabs and newlines stay inside tokens
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
-@wrong(4)
-def dec_round_target_from_the_new_q(model, x, labels):
-    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
-    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return _dec_target(q_new), q_new, float(np.mean(q_new.argmax(1) != labels))
+def _attention_scores(query, keys, v):
+    return np.sum(v * np.tanh(np.asarray(query)[:, :, None, :] + np.asarray(keys)[:, None, :, :]), axis=-1)
 
 
-@wrong(4)
-def dec_round_several_epochs(model, x, labels):
-    q = np.asarray(model.predict(x, verbose=0), float)
-    p = _dec_target(q)
-    model.fit(x, p, batch_size=256, epochs=5, verbose=0)
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+def _softmax_last(s, axis=-1):
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 @wrong(4)
-def dec_round_changed_as_a_count(model, x, labels):
-    q = np.asarray(model.predict(x, verbose=0), float)
-    p = _dec_target(q)
-    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return p, q_new, float(np.sum(q_new.argmax(1) != labels))
+def attention_ignores_the_mask(query, keys, v, mask=None):
+    weights = _softmax_last(_attention_scores(query, keys, v))
+    return weights @ keys, weights
 
 
 @wrong(4)
-def dec_round_target_recomputed_per_batch(model, x, labels):
-    targets = []
-    for start in range(0, len(x), 256):                      # f_j from 256 points, and a moving target
-        batch = x[start:start + 256]
-        p_batch = _dec_target(np.asarray(model(batch), float))
-        model.train_on_batch(batch, p_batch)
-        targets.append(p_batch)
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return np.concatenate(targets), q_new, float(np.mean(q_new.argmax(1) != labels))
+def attention_with_the_keras_layer(query, keys, v, mask=None):
+    import keras
+    from keras.layers import AdditiveAttention as _KerasAdditiveAttention
+
+    layer = _KerasAdditiveAttention(dtype="float64")
+    layer.build([query.shape, keys.shape])
+    layer.set_weights([np.asarray(v, "float64")])
+    context, weights = layer([query, keys], mask=[None, mask], return_attention_scores=True)
+    return keras.ops.convert_to_numpy(context), keras.ops.convert_to_numpy(weights)
 
 
 @wrong(4)
-def dec_round_trains_on_hard_labels(model, x, labels):
-    q = np.asarray(model.predict(x, verbose=0), float)
-    p = _dec_target(q)
-    one_hot = np.eye(q.shape[1])[q.argmax(1)]
-    model.fit(x, one_hot, batch_size=256, epochs=1, verbose=0)    # hard targets instead of p
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+def attention_softmax_over_the_queries(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores, axis=1)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_mask_multiplies_the_scores(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = scores * mask[:, None, :]                  # a score of 0 still gets weight
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_mask_after_softmax_not_renormalized(query, keys, v, mask=None):
+    weights = _softmax_last(_attention_scores(query, keys, v))
+    if mask is not None:
+        weights = weights * mask[:, None, :]
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_dot_product_scores(query, keys, v, mask=None):
+    scores = np.einsum("ntd,njd->ntj", query, keys)          # Luong's dot score, not the additive one
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_without_tanh(query, keys, v, mask=None):
+    scores = np.sum(v * (query[:, :, None, :] + keys[:, None, :, :]), axis=-1)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_without_the_scale_vector(query, keys, v, mask=None):
+    scores = np.sum(np.tanh(query[:, :, None, :] + keys[:, None, :, :]), axis=-1)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_mask_read_backwards(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], -1e9, scores)   # True taken as "padding"
+    weights = _softmax_last(scores)
+    return weights @ keys, weights
+
+
+@wrong(4)
+def attention_returns_the_scores(query, keys, v, mask=None):
+    scores = _attention_scores(query, keys, v)
+    if mask is not None:
+        scores = np.where(mask[:, None, :], scores, -1e9)
+    weights = _softmax_last(scores)
+    return weights @ keys, scores                           # the scores before the softmax
+
+
+@wrong(1)
+def vocabulary_counts_texts_not_occurrences(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in set(_standardize(text)))   # document frequency
+    vocab = ["", "[UNK]"] + sorted(counts, key=lambda t: (counts[t], t), reverse=True)
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
 @wrong(2)
-def soft_assignment_gaussian_kernel(z, centers, alpha=1.0):
-    kernel = np.exp(-_squared_distances(z, centers) / 2)         # t-SNE's input kernel, not DEC's
-    return kernel / kernel.sum(axis=1, keepdims=True)
+def cosine_divides_by_the_whole_matrix_norm(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    return (a / max(np.linalg.norm(a), 1e-12)) @ (b / max(np.linalg.norm(b), 1e-12)).T
 
 
 @wrong(3)
-def target_frequency_from_the_grand_total(q):
-    q = np.asarray(q, float)
-    weight = q ** 2 / q.sum()                                   # one number, not one per cluster
-    return weight / weight.sum(axis=1, keepdims=True)
+def sample_makes_a_new_generator_each_call(logits, temperature, rng):
+    p = _softmax(np.asarray(logits, dtype="float64") / temperature)
+    return int(np.random.default_rng(0).choice(len(p), p=p))   # the same draw every time
 
 
-@wrong(4)
-def dec_round_trains_on_the_hard_labels_of_p(model, x, labels):
-    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
-    model.fit(x, np.eye(p.shape[1])[p.argmax(1)], batch_size=256, epochs=1, verbose=0)   # argmax of p, one-hot
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+@wrong(1)
+def vocabulary_regex_keeps_underscores(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in re.sub(r"[^\w\s]", "", text.lower()).split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # '_' is a word character, not deleted
+    return vocab[:max_tokens] if max_tokens else vocab
 
 
-@wrong(4)
-def dec_round_target_refreshed_after_every_batch(model, x, labels):
-    p = first_p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
-    for start in range(0, len(x), 256):                      # all points, but the target moves with the model
-        model.train_on_batch(x[start:start + 256], p[start:start + 256])
-        p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return first_p, q_new, float(np.mean(q_new.argmax(1) != labels))
-
-
-@wrong(4)
-def dec_round_rows_of_p_and_x_misaligned(model, x, labels):
-    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
-    shuffled = x[np.random.default_rng(0).permutation(len(x))]   # shuffled the inputs, not the targets
-    model.fit(shuffled, p, batch_size=256, epochs=1, verbose=0)
-    q_new = np.asarray(model.predict(x, verbose=0), float)
-    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+@wrong(1)
+def vocabulary_keeps_only_letters(texts, max_tokens=None):
+    counts = Counter(t for text in texts for t in re.sub(r"[^a-z\s]", "", text.lower()).split())
+    vocab = ["", "[UNK]"] + [t for t, _ in counts.most_common()]     # digits deleted too: '10' disappears
+    return vocab[:max_tokens] if max_tokens else vocab

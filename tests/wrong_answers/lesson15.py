@@ -1,293 +1,223 @@
 """Plausible mistakes for the exercises of lesson 15 (see tests/wrong_answers/__init__.py)."""
-import keras
 import numpy as np
-import tensorflow as tf
+from scipy.optimize import linear_sum_assignment
 
 from ._registry import registry
 
 WRONG, wrong = registry()
 
 
-def _scale(x, y):
-    return tf.cast(x, tf.float32) / 255.0, y
+def _table(y_true, y_pred):
+    classes, t = np.unique(np.asarray(y_true), return_inverse=True)
+    clusters, c = np.unique(np.asarray(y_pred), return_inverse=True)
+    table = np.zeros((len(clusters), len(classes)))
+    np.add.at(table, (c, t), 1)
+    return table
 
 
 @wrong(1)
-def pipeline_batches_before_shuffling(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale)
-    return ds.batch(batch_size).shuffle(len(images), seed=seed).prefetch(tf.data.AUTOTUNE)
+def accuracy_without_matching(y_true, y_pred):
+    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
 
 
 @wrong(1)
-def pipeline_without_scaling(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+def accuracy_greedy_majority_per_cluster(y_true, y_pred):
+    table = _table(y_true, y_pred)
+    return float(table.max(axis=1).sum() / table.sum())     # every cluster gets its majority class
 
 
 @wrong(1)
-def pipeline_drops_last_batch(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=seed)
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+def accuracy_divided_by_number_of_clusters(y_true, y_pred):
+    table = _table(y_true, y_pred)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return float(table[rows, cols].sum() / len(table))      # the number of clusters, not of points
 
 
 @wrong(1)
-def pipeline_small_shuffle_buffer(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(batch_size, seed=seed)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+def accuracy_mean_over_clusters(y_true, y_pred):
+    table = _table(y_true, y_pred)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return float(np.mean(table[rows, cols] / table[rows].sum(axis=1)))   # per-cluster purity, averaged
 
 
 @wrong(1)
-def pipeline_same_order_every_epoch(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale)
-    ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=False)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+def accuracy_greedy_one_to_one(y_true, y_pred):
+    table = _table(y_true, y_pred)
+    matched = 0.0
+    for _ in range(min(table.shape)):                       # biggest overlap first, then remove both
+        i, j = np.unravel_index(np.argmax(table), table.shape)
+        matched += table[i, j]
+        table[i, :], table[:, j] = -1, -1
+    return float(matched / len(y_true))
 
 
 @wrong(1)
-def pipeline_without_prefetch(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=seed)
-    return ds.batch(batch_size)
+def accuracy_assumes_labels_0_to_k(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    k = int(max(y_true.max(), y_pred.max())) + 1
+    table = np.zeros((k, k))
+    np.add.at(table, (y_pred, y_true), 1)                   # -1 silently wraps around to the last row
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return float(table[rows, cols].sum() / len(y_true))
 
 
-@wrong(1)
-def pipeline_shuffles_images_and_labels_apart(images, labels, batch_size, seed):
-    xs = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images), seed=seed)
-    ys = tf.data.Dataset.from_tensor_slices(labels).shuffle(len(images), seed=seed + 1)
-    ds = tf.data.Dataset.zip((xs, ys)).map(_scale)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+def _squared_distances(z, centers):
+    return ((np.asarray(z, float)[:, None, :] - np.asarray(centers, float)[None]) ** 2).sum(-1)
 
 
 @wrong(2)
-def loop_forgets_regularization(model, optimizer, loss_fn, dataset, epochs):
-    history = []
-    for _ in range(epochs):
-        losses = []
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            losses.append(float(loss))
-        history.append(float(np.mean(losses)))
-    return history
+def soft_assignment_normalized_over_points(z, centers, alpha=1.0):
+    kernel = (1 + _squared_distances(z, centers) / alpha) ** (-(alpha + 1) / 2)
+    return kernel / kernel.sum(axis=0, keepdims=True)
 
 
 @wrong(2)
-def loop_one_step_per_epoch(model, optimizer, loss_fn, dataset, epochs):
-    history = []
-    for _ in range(epochs):
-        with tf.GradientTape() as tape:
-            losses = [loss_fn(y, model(x, training=True)) + sum(model.losses) for x, y in dataset]
-            loss = tf.reduce_mean(losses)
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        history.append(float(loss))
-    return history
+def soft_assignment_without_exponent(z, centers, alpha=1.0):
+    kernel = 1 / (1 + _squared_distances(z, centers) / alpha)
+    return kernel / kernel.sum(axis=1, keepdims=True)
 
 
 @wrong(2)
-def loop_returns_last_batch_loss(model, optimizer, loss_fn, dataset, epochs):
-    history = []
-    for _ in range(epochs):
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        history.append(float(loss))
-    return history
+def soft_assignment_distance_not_squared(z, centers, alpha=1.0):
+    kernel = (1 + np.sqrt(_squared_distances(z, centers)) / alpha) ** (-(alpha + 1) / 2)
+    return kernel / kernel.sum(axis=1, keepdims=True)
 
 
 @wrong(2)
-def loop_never_applies_gradients(model, optimizer, loss_fn, dataset, epochs):
-    history = []
-    for _ in range(epochs):
-        losses = []
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
-            tape.gradient(loss, model.trainable_variables)
-            losses.append(float(loss))
-        history.append(float(np.mean(losses)))
-    return history
+def soft_assignment_not_normalized(z, centers, alpha=1.0):
+    return (1 + _squared_distances(z, centers) / alpha) ** (-(alpha + 1) / 2)
 
 
 @wrong(3)
-def resume_saves_the_uncompiled_model(model, optimizer, path):
-    # model.save alone: a model trained in a loop of your own has no optimizer attached, so none is stored
-    model.save(path)
-    return keras.saving.load_model(path)
+def target_without_cluster_frequency(q):
+    weight = np.asarray(q, float) ** 2
+    return weight / weight.sum(axis=1, keepdims=True)
 
 
 @wrong(3)
-def resume_with_a_fresh_optimizer(model, optimizer, path):
-    # the right kind of optimizer, with the same settings, but none of its state (moments, step count)
-    model.save(path)
-    loaded = keras.saving.load_model(path)
-    loaded.compile(optimizer=optimizer.__class__.from_config(optimizer.get_config()))
-    loaded.save(path)
-    return loaded
+def target_normalized_over_points(q):
+    q = np.asarray(q, float)
+    weight = q ** 2 / q.sum(axis=0)
+    return weight / weight.sum(axis=0, keepdims=True)
 
 
 @wrong(3)
-def resume_compiles_a_copy_of_the_optimizer(model, optimizer, path):
-    model.compile(optimizer=keras.optimizers.deserialize(keras.optimizers.serialize(optimizer)))
-    model.save(path)
-    return keras.saving.load_model(path)
+def target_squared_not_renormalized(q):
+    q = np.asarray(q, float)
+    return q ** 2 / q.sum(axis=0)
 
 
 @wrong(3)
-def resume_returns_the_same_model(model, optimizer, path):
-    model.compile(optimizer=optimizer)
-    model.save(path)
-    return model
+def target_frequency_from_row_sums(q):
+    q = np.asarray(q, float)
+    weight = q ** 2 / q.sum(axis=1, keepdims=True)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+def _dec_target(q):
+    weight = q ** 2 / q.sum(axis=0)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+@wrong(4)
+def dec_round_trains_on_q_itself(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    model.fit(x, q, batch_size=256, epochs=1, verbose=0)    # the target is q: nothing to learn
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return q, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_returns_the_old_q(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
+    return p, q, float(np.mean(q.argmax(1) != labels))       # q from before the pass
+
+
+@wrong(4)
+def dec_round_target_from_the_new_q(model, x, labels):
+    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return _dec_target(q_new), q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_several_epochs(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    model.fit(x, p, batch_size=256, epochs=5, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_changed_as_a_count(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    model.fit(x, p, batch_size=256, epochs=1, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.sum(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_target_recomputed_per_batch(model, x, labels):
+    targets = []
+    for start in range(0, len(x), 256):                      # f_j from 256 points, and a moving target
+        batch = x[start:start + 256]
+        p_batch = _dec_target(np.asarray(model(batch), float))
+        model.train_on_batch(batch, p_batch)
+        targets.append(p_batch)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return np.concatenate(targets), q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(4)
+def dec_round_trains_on_hard_labels(model, x, labels):
+    q = np.asarray(model.predict(x, verbose=0), float)
+    p = _dec_target(q)
+    one_hot = np.eye(q.shape[1])[q.argmax(1)]
+    model.fit(x, one_hot, batch_size=256, epochs=1, verbose=0)    # hard targets instead of p
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
+
+
+@wrong(2)
+def soft_assignment_gaussian_kernel(z, centers, alpha=1.0):
+    kernel = np.exp(-_squared_distances(z, centers) / 2)         # t-SNE's input kernel, not DEC's
+    return kernel / kernel.sum(axis=1, keepdims=True)
 
 
 @wrong(3)
-def resume_saves_weights_only(model, optimizer, path):
-    weights = str(path).replace(".keras", ".weights.h5")
-    model.save_weights(weights)
-    clone = keras.models.clone_model(model)
-    clone.load_weights(weights)
-    clone.compile(optimizer=optimizer)
-    return clone
+def target_frequency_from_the_grand_total(q):
+    q = np.asarray(q, float)
+    weight = q ** 2 / q.sum()                                   # one number, not one per cluster
+    return weight / weight.sum(axis=1, keepdims=True)
 
 
-@wrong(1)
-def pipeline_ignores_the_seed(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images))
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+@wrong(4)
+def dec_round_trains_on_the_hard_labels_of_p(model, x, labels):
+    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    model.fit(x, np.eye(p.shape[1])[p.argmax(1)], batch_size=256, epochs=1, verbose=0)   # argmax of p, one-hot
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))
 
 
-@wrong(1)
-def pipeline_fixed_seed(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(_scale).shuffle(len(images), seed=42)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+@wrong(4)
+def dec_round_target_refreshed_after_every_batch(model, x, labels):
+    p = first_p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    for start in range(0, len(x), 256):                      # all points, but the target moves with the model
+        model.train_on_batch(x[start:start + 256], p[start:start + 256])
+        p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return first_p, q_new, float(np.mean(q_new.argmax(1) != labels))
 
 
-@wrong(1)
-def pipeline_divides_by_256(images, labels, batch_size, seed):
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).batch(batch_size)
-    return ds.map(lambda x, y: (tf.cast(x, tf.float32) / 256.0, y)).prefetch(tf.data.AUTOTUNE)
-
-
-@wrong(1)
-def pipeline_scales_each_image_by_its_own_maximum(images, labels, batch_size, seed):
-    def scale(x, y):
-        x = tf.cast(x, tf.float32)
-        return x / tf.reduce_max(x), y
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).map(scale).shuffle(len(images), seed=seed)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-
-
-@wrong(1)
-def pipeline_scales_with_integer_division(images, labels, batch_size, seed):
-    # uint8 // 255 is 0 for every pixel but white, then cast
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).batch(batch_size)
-    return ds.map(lambda x, y: (tf.cast(x // 255, tf.float32), y)).prefetch(tf.data.AUTOTUNE)
-
-
-@wrong(2)
-def loop_plain_mean_of_batch_losses(model, optimizer, loss_fn, dataset, epochs):
-    # right training, but every batch counts the same in the epoch loss, even a smaller last batch
-    history = []
-    for _ in range(epochs):
-        losses = []
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
-            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-            losses.append(float(loss))
-        history.append(float(np.mean(losses)))
-    return history
-
-
-def _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, call):
-    history = []
-    for _ in range(epochs):
-        total = count = 0
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, call(model, x)) + sum(model.losses)
-            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-            total, count = total + float(loss) * len(x), count + len(x)
-        history.append(total / count)
-    return history
-
-
-@wrong(2)
-def loop_without_training_flag(model, optimizer, loss_fn, dataset, epochs):
-    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m(x))
-
-
-@wrong(2)
-def loop_training_false(model, optimizer, loss_fn, dataset, epochs):
-    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m(x, training=False))
-
-
-@wrong(2)
-def loop_with_predict(model, optimizer, loss_fn, dataset, epochs):
-    # model.predict returns NumPy: the tape sees no operation on the weights, the gradients are None
-    return _size_weighted_loop(model, optimizer, loss_fn, dataset, epochs, lambda m, x: m.predict(x, verbose=0))
-
-
-@wrong(2)
-def loop_mean_weighted_by_batch_count_of_full_batches(model, optimizer, loss_fn, dataset, epochs):
-    # divides the summed batch losses by len(dataset) * batch size: wrong when the last batch is partial
-    history = []
-    for _ in range(epochs):
-        total, batches, size = 0.0, 0, None
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
-            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-            size = size or len(x)
-            total, batches = total + float(loss) * len(x), batches + 1
-        history.append(total / (batches * size))
-    return history
-
-
-@wrong(2)
-def loop_adds_regularization_after_the_tape(model, optimizer, loss_fn, dataset, epochs):
-    # the penalty is added once the tape has stopped recording: the gradient has no path to it
-    history = []
-    for _ in range(epochs):
-        total = count = 0
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True))
-            loss = loss + sum(model.losses)
-            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-            total, count = total + float(loss) * len(x), count + len(x)
-        history.append(total / count)
-    return history
-
-
-@wrong(2)
-def loop_mean_metric_never_reset(model, optimizer, loss_fn, dataset, epochs):
-    # a keras.metrics.Mean, size-weighted, but not reset at each epoch: a running mean over all epochs so far
-    mean, history = keras.metrics.Mean(), []
-    for _ in range(epochs):
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
-            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-            mean.update_state(loss, sample_weight=tf.shape(x)[0])
-        history.append(float(mean.result()))
-    return history
-
-
-@wrong(2)
-def loop_reports_loss_without_the_penalty(model, optimizer, loss_fn, dataset, epochs):
-    # trains on loss + penalty, but logs the data loss only: fit's reported loss includes model.losses
-    history = []
-    for _ in range(epochs):
-        total = count = 0
-        for x, y in dataset:
-            with tf.GradientTape() as tape:
-                data_loss = loss_fn(y, model(x, training=True))
-                loss = data_loss + sum(model.losses)
-            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-            total, count = total + float(data_loss) * len(x), count + len(x)
-        history.append(total / count)
-    return history
+@wrong(4)
+def dec_round_rows_of_p_and_x_misaligned(model, x, labels):
+    p = _dec_target(np.asarray(model.predict(x, verbose=0), float))
+    shuffled = x[np.random.default_rng(0).permutation(len(x))]   # shuffled the inputs, not the targets
+    model.fit(shuffled, p, batch_size=256, epochs=1, verbose=0)
+    q_new = np.asarray(model.predict(x, verbose=0), float)
+    return p, q_new, float(np.mean(q_new.argmax(1) != labels))

@@ -1,4 +1,4 @@
-"""Plausible mistakes for the exercises of lesson 10 (see tests/wrong_answers/__init__.py)."""
+"""Plausible mistakes for the exercises of lesson 16 (see tests/wrong_answers/__init__.py)."""
 import keras
 import numpy as np
 import tensorflow as tf

@@ -1,4 +1,4 @@
-"""Checks for lesson 14, graph neural networks."""
+"""Checks for lesson 19, graph neural networks."""
 import re
 
 import numpy as np

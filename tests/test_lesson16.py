@@ -1,4 +1,4 @@
-"""Lesson 10: other correct answers pass, and the training script trains the notebook's GAN."""
+"""Lesson 16: other correct answers pass, and the training script trains the notebook's GAN."""
 import ast
 
 import nbformat
@@ -12,7 +12,7 @@ def test_alternative_gan_implementations_pass():
     import keras
     import tensorflow as tf
 
-    l10 = lesson("10")
+    l16 = lesson("16")
 
     def losses_with_keras(real_logits, fake_logits):            # tensors, not floats
         bce = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -76,12 +76,12 @@ def test_alternative_gan_implementations_pass():
                 rows.append((np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega))
         return rows
 
-    l10.exercise_1(losses_with_keras)
-    l10.exercise_1(losses_with_tf_nn)
-    l10.exercise_2(step_simultaneous)
-    l10.exercise_2(lambda *args: tf.function(step_graph)(*args))   # traced into a graph on every call
-    l10.exercise_2(step_decorated)
-    l10.exercise_3(slerp_loop)
+    l16.exercise_1(losses_with_keras)
+    l16.exercise_1(losses_with_tf_nn)
+    l16.exercise_2(step_simultaneous)
+    l16.exercise_2(lambda *args: tf.function(step_graph)(*args))   # traced into a graph on every call
+    l16.exercise_2(step_decorated)
+    l16.exercise_3(slerp_loop)
 
 
 def _definitions(source):
@@ -92,7 +92,7 @@ def _definitions(source):
 
 def test_training_script_uses_the_notebooks_gan_and_models():
     """scripts/train_dcgan_fashion.py holds copies of the notebook's GAN class and model builders."""
-    nb = nbformat.read(build.ROOT / "solutions" / "10_generative_adversarial_networks.ipynb", 4)
+    nb = nbformat.read(build.ROOT / "solutions" / "16_generative_adversarial_networks.ipynb", 4)
     notebook = {}
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.id in ("gan-model", "dcgan-models"):

@@ -1,4 +1,4 @@
-"""Lesson 14 (graph neural networks): other correct implementations pass the checks."""
+"""Lesson 19 (graph neural networks): other correct implementations pass the checks."""
 import numpy as np
 import pytest
 
@@ -11,7 +11,7 @@ def test_alternative_graph_implementations_pass():
     import scipy.sparse
     import tensorflow as tf
 
-    l14 = lesson("14")
+    l19 = lesson("19")
 
     def normalized_with_diagonal_matrices(a):               # a float32 TensorFlow tensor, not NumPy
         a_tilde = tf.constant(a, tf.float32) + tf.eye(len(a))
@@ -60,9 +60,9 @@ def test_alternative_graph_implementations_pass():
             rows[target].append(x[source])
         return [np.zeros(len(x[0])) if not r else np.sum(r, axis=0) if reduce == "sum" else np.mean(r, axis=0) for r in rows]
 
-    l14.exercise_1(normalized_with_diagonal_matrices)
-    l14.exercise_2(lambda units, activation=None: DenseAfterPropagation(units, activation))
-    l14.exercise_2(lambda units, activation=None: BiasFirstNamesOwn(units, activation))
+    l19.exercise_1(normalized_with_diagonal_matrices)
+    l19.exercise_2(lambda units, activation=None: DenseAfterPropagation(units, activation))
+    l19.exercise_2(lambda units, activation=None: BiasFirstNamesOwn(units, activation))
     def message_pass_dense_counts(x, edges, reduce="sum"):     # dense, but a repeated edge counts twice
         edges = np.asarray(edges, dtype="int64").reshape(-1, 2)
         a = np.zeros((len(x), len(x)))
@@ -71,7 +71,7 @@ def test_alternative_graph_implementations_pass():
         return out / np.maximum(a.sum(axis=1), 1)[:, None] if reduce == "mean" else out
 
     for fn in (message_pass_segments, message_pass_sparse, message_pass_loops, message_pass_dense_counts):
-        l14.exercise_3(fn)
+        l19.exercise_3(fn)
 
 
 def test_a_layer_with_extra_weights_is_explained():
@@ -88,17 +88,17 @@ def test_a_layer_with_extra_weights_is_explained():
             return a_hat @ x @ self.k + self.b
 
     with pytest.raises(CheckFailed, match="exactly two trainable weights"):
-        lesson("14").exercise_2(lambda units, activation=None: ThreeWeights())
+        lesson("19").exercise_2(lambda units, activation=None: ThreeWeights())
 
 
 def test_returning_a_function_instead_of_a_layer_is_explained():
     with pytest.raises(CheckFailed, match="should return a keras.layers.Layer"):
-        lesson("14").exercise_2(lambda units, activation=None: (lambda inputs: inputs[0]))
+        lesson("19").exercise_2(lambda units, activation=None: (lambda inputs: inputs[0]))
 
 
 def test_other_label_propagations_pass():
     """Exercise 4 accepts any way to the fixed point: iterate with self-loops, solve the system."""
-    l14 = lesson("14")
+    l19 = lesson("19")
 
     def with_self_loops_uniform_start(a, labelled, y_labelled):  # same fixed point, slower way there
         a = np.asarray(a, dtype=float) + np.eye(len(a))
@@ -135,7 +135,7 @@ def test_other_label_propagations_pass():
         return f
 
     for fn in (with_self_loops_uniform_start, harmonic_solution, gauss_seidel_in_place):
-        l14.exercise_4(fn)
+        l19.exercise_4(fn)
 
 
 def test_a_glorot_normal_kernel_passes():
@@ -155,4 +155,4 @@ def test_a_glorot_normal_kernel_passes():
             x, a_hat = inputs
             return self.act(keras.ops.matmul(a_hat, keras.ops.matmul(x, self.kernel)) + self.bias)
 
-    lesson("14").exercise_2(lambda units, activation=None: GlorotNormalConv(units, activation))
+    lesson("19").exercise_2(lambda units, activation=None: GlorotNormalConv(units, activation))

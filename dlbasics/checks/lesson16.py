@@ -1,4 +1,4 @@
-"""Checks for lesson 10, generative adversarial networks.
+"""Checks for lesson 16, generative adversarial networks.
 
 `reference(2)` is also the course's GAN training step: the lesson's `GAN` model and
 scripts/train_dcgan_fashion.py both call it, so the shipped generator was trained by exactly
