@@ -18,6 +18,7 @@ import os
 from collections import defaultdict
 
 import nbformat
+import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile, find_comment_markers, find_metadata_tags
 
 from dlbasics import build
@@ -104,6 +105,29 @@ class LessonAndSolution(IPyNbFile):
                                         options=_options(cell, checked, may_raise))
 
 
+# ---- scheduling on two workers -----------------------------------------------------------
+# A notebook's cells share one kernel, so a notebook is one unit of work for one worker; every
+# other test is a unit of its own, so no long test file (the grader's tests, the checks) holds
+# one worker while the other idles. Notebooks go first: they are the longest units, and a long
+# unit at the end would leave one worker alone. (`--dist loadgroup` cannot do this with pytest 9:
+# xdist's group suffix on node ids no longer takes effect.)
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.path.suffix != ".ipynb")     # stable: keeps each file's order
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None                       # an explicit --dist loadfile/each/... is obeyed
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebooksWhole(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebooksWhole(config, log)
+
+
 # ---- timings -------------------------------------------------------------------------------
 LOAD_FACTOR = 1.5
 BUDGET = float(os.environ.get("NOTEBOOK_BUDGET", "60"))
@@ -143,3 +167,6 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_sessionfinish(session, exitstatus):
     if _over() and exitstatus == 0:
         session.exitstatus = 1
+
+
+
