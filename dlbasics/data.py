@@ -34,6 +34,8 @@ DATASETS = {
     "cartpole_policy": "models/cartpole_policy.keras",
     "dcgan_fashion_generator": "models/dcgan_fashion_generator.keras",
     "cnn_fashion": "models/cnn_fashion.keras",
+    "vae_fashion": "models/vae_fashion.keras",
+    "ddpm_fashion": "models/ddpm_fashion.keras",
 }
 
 HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "
