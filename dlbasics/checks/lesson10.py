@@ -1,0 +1,442 @@
+"""Checks for lesson 10, modern CNNs and transfer learning."""
+from functools import lru_cache
+
+import numpy as np
+
+from .core import as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises
+
+# The transfer task: the shipped backbone (data/models/resnet_fashion5.keras) learned Fashion-MNIST
+# classes 0, 2, 5, 7, 8 (T-shirt/top, Pullover, Sandal, Sneaker, Bag); the new task is the other
+# five, 1, 3, 4, 6, 9 (Trouser, Dress, Coat, Shirt, Ankle boot), relabelled 0..4 in that order.
+PRETRAIN_CLASSES = [0, 2, 5, 7, 8]
+NEW_CLASSES = [1, 3, 4, 6, 9]
+N_LABELLED, N_VAL = 20, 200           # per class, all from the course's training split
+
+
+@lru_cache(maxsize=1)
+def new_task():
+    """((x, y) labelled, (x, y) validation): raw float32 pixels 0..255 of the new classes, labels 0..4.
+
+    The labelled set is the first 20 training images of each new class, the validation split
+    the next 200 of each. The test split (section 8 of the lesson) is not used by any check."""
+    from .. import data
+
+    x, y = data.fashion_mnist("train")
+    labelled, val = [], []
+    for c in NEW_CLASSES:
+        idx = np.flatnonzero(y == c)
+        labelled.append(idx[:N_LABELLED])
+        val.append(idx[N_LABELLED:N_LABELLED + N_VAL])
+    labelled, val = np.sort(np.concatenate(labelled)), np.sort(np.concatenate(val))
+    x = x.astype("float32")
+    return (x[labelled], new_label(y[labelled])), (x[val], new_label(y[val]))
+
+
+def new_label(y):
+    """Fashion-MNIST labels of the new classes -> 0..4 (in NEW_CLASSES order); other classes -> -1."""
+    index = np.full(10, -1)
+    index[NEW_CLASSES] = np.arange(len(NEW_CLASSES))
+    return index[np.asarray(y)]
+
+
+# ---- the course's residual network -----------------------------------------------------------
+def residual_block(x, filters, stride=1):
+    """The course's basic residual block: Conv 3x3 (stride) - BN - ReLU - Conv 3x3 - BN, plus the
+    shortcut (identity, or Conv 1x1 with the stride + BN when the shape changes), then ReLU."""
+    import keras
+
+    L = keras.layers
+    h = L.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
+    h = L.BatchNormalization()(h)
+    h = L.ReLU()(h)
+    h = L.Conv2D(filters, 3, padding="same", use_bias=False)(h)
+    h = L.BatchNormalization()(h)
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = L.Conv2D(filters, 1, strides=stride, use_bias=False)(x)
+        shortcut = L.BatchNormalization()(shortcut)
+    return L.ReLU()(L.Add()([h, shortcut]))
+
+
+def build_resnet(widths=(16, 32, 64), strides=(1, 2, 1), n_classes=5, name="resnet"):
+    """The architecture of the shipped backbone (scripts/train_fashion_backbone.py), with its layer
+    names: stem_*, stageN_conv1/bn1/relu1/conv2/bn2/proj/proj_bn/add/out, gap, head."""
+    import keras
+
+    L = keras.layers
+    inputs = keras.Input((28, 28, 1), name="pixels")
+    h = L.Rescaling(1 / 255, name="rescale")(inputs)
+    h = L.Conv2D(widths[0], 3, padding="same", use_bias=False, name="stem_conv")(h)
+    h = L.BatchNormalization(name="stem_bn")(h)
+    h = L.ReLU(name="stem_relu")(h)
+    h = L.MaxPooling2D(name="stem_pool")(h)
+    for i, (f, s) in enumerate(zip(widths, strides), start=1):
+        n = f"stage{i}"
+        x = h
+        h = L.Conv2D(f, 3, strides=s, padding="same", use_bias=False, name=f"{n}_conv1")(x)
+        h = L.BatchNormalization(name=f"{n}_bn1")(h)
+        h = L.ReLU(name=f"{n}_relu1")(h)
+        h = L.Conv2D(f, 3, padding="same", use_bias=False, name=f"{n}_conv2")(h)
+        h = L.BatchNormalization(name=f"{n}_bn2")(h)
+        shortcut = x
+        if s != 1 or x.shape[-1] != f:
+            shortcut = L.Conv2D(f, 1, strides=s, use_bias=False, name=f"{n}_proj")(x)
+            shortcut = L.BatchNormalization(name=f"{n}_proj_bn")(shortcut)
+        h = L.ReLU(name=f"{n}_out")(L.Add(name=f"{n}_add")([h, shortcut]))
+    h = L.GlobalAveragePooling2D(name="gap")(h)
+    outputs = L.Dense(n_classes, activation="softmax", name="head")(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+# ---- exercise 1: a residual block ------------------------------------------------------------
+def _canonical_kernel(shape):
+    """Fixed weights that depend only on the kernel's shape: two layers of the same shape get the
+    same weights, so any correct wiring of the block gives the same output."""
+    kh, kw, c_in, c_out = shape
+    rng = np.random.default_rng(1_000_003 * kh + 10_007 * kw + 101 * c_in + c_out)
+    return rng.normal(0, np.sqrt(2.0 / (kh * kw * c_in)), shape).astype("float32")
+
+
+def _canonical_bn(channels):
+    rng = np.random.default_rng(7 * channels + 1)
+    return [rng.uniform(0.5, 1.5, channels), rng.normal(0, 0.3, channels),       # gamma, beta
+            rng.normal(0, 0.3, channels), rng.uniform(0.5, 2.0, channels)]      # moving mean, variance
+
+
+def _weighted_layers(model):
+    try:
+        layers = list(model._flatten_layers(include_self=False, recursive=True))
+    except Exception:
+        layers = list(model.layers)
+    return [layer for layer in layers if layer.weights]
+
+
+def block_summary(model, x):
+    """What a block does, as plain data: output shape, parameter counts, the convolution kernels'
+    shapes and strides, and its inference-mode output on x with the canonical weights."""
+    import keras
+
+    convs, n_bn, biases = [], 0, 0
+    for layer in _weighted_layers(model):
+        if isinstance(layer, keras.layers.BatchNormalization):
+            n_bn += 1
+            c = int(layer.gamma.shape[0]) if layer.gamma is not None else int(layer.moving_mean.shape[0])
+            values = _canonical_bn(c)
+            layer.set_weights([v.astype("float32") for v, w in zip(values, [layer.gamma, layer.beta]) if w is not None]
+                              + [values[2].astype("float32"), values[3].astype("float32")])
+        elif type(layer) is keras.layers.Conv2D:
+            shape = tuple(int(d) for d in layer.kernel.shape)
+            convs.append([*shape, int(layer.strides[0])])
+            weights = [_canonical_kernel(shape)]
+            if layer.use_bias:
+                biases += 1
+                weights.append(np.zeros(shape[-1], "float32"))
+            layer.set_weights(weights)
+        else:
+            raise CheckFailed(f"the block contains a {type(layer).__name__} layer with weights; a residual block "
+                              "here uses only Conv2D and BatchNormalization layers (plus ReLU and Add).")
+    out = keras.ops.convert_to_numpy(model(x, training=False))
+    return {"shape": [int(d) for d in out.shape[1:]], "params": int(model.count_params()),
+            "convs": sorted(convs), "bn": n_bn, "biases": biases, "output": out.astype("float64")}
+
+
+class ResidualBlock(Exercise):
+    number, title = 1, "residual_block"
+    hint = ("Main path: Conv 3x3 (with the block's stride, no bias) - BatchNorm - ReLU - Conv 3x3 (no bias) - "
+            "BatchNorm. Shortcut: the input itself, or Conv 1x1 (same stride, no bias) + BatchNorm when the "
+            "stride is not 1 or the channel count changes. Add the two, then apply the last ReLU.")
+    rtol, atol = 1e-4, 1e-4
+
+    def cases(self, rng=None):
+        spec = [
+            ((8, 8, 16), 16, 1, "same shape in and out: the shortcut is the input itself (no extra layers)."),
+            ((8, 8, 16), 32, 1, "The channels change (16 -> 32), so x cannot be added as it is: project it with "
+                                "a 1x1 convolution to 32 channels, followed by BatchNorm."),
+            ((8, 8, 16), 32, 2, "With stride 2 the main path halves height and width; the 1x1 projection needs "
+                                "the same stride."),
+            ((7, 7, 8), 8, 2, "Same channel count but stride 2: the shapes differ, so the shortcut needs the "
+                              "strided 1x1 projection too."),
+            ((6, 6, 1), 4, 1, ""),
+        ]
+        if rng is not None:
+            for _ in range(3):
+                size, c_in = int(rng.integers(4, 10)), int(rng.choice([2, 4, 8, 12]))
+                stride = int(rng.choice([1, 2]))
+                filters = c_in if rng.random() < 0.4 else int(rng.choice([4, 8, 16]))
+                spec.append(((size, size, c_in), filters, stride, ""))
+        cases = []
+        for shape, filters, stride, hint in spec:
+            label = f"input {shape[0]}x{shape[1]}x{shape[2]}, {filters} filters, stride {stride}"
+            cases.append(Case(label, (shape, filters), {"stride": stride}, hint))
+        return cases
+
+    @staticmethod
+    def _inputs(shape):
+        r = np.random.default_rng(sum(shape) * 31 + shape[-1])
+        return r.normal(0, 1, (2, *shape)).astype("float32")          # negative values too
+
+    def produce(self, fn, case):
+        import keras
+
+        shape, filters = case.args
+        inputs = keras.Input(shape)
+        out = fn(inputs, filters, **case.kwargs)
+        if out is None:
+            raise CheckFailed("your function returned None. Did you forget `return`?")
+        if not keras.backend.is_keras_tensor(out):
+            raise CheckFailed(f"your function returned a {type(out).__name__}; it should return the output "
+                              "tensor of the block, made by calling Keras layers on `x`.")
+        try:
+            model = keras.Model(inputs, out)
+        except Exception as e:
+            raise CheckFailed(f"the output is not connected to the input x ({type(e).__name__}).") from None
+        return block_summary(model, self._inputs(shape))
+
+    def reference(self, x, filters, stride=1):
+        """The course's block on a Keras tensor x (what `check.reference(1)` gives the lesson); given a
+        case's input shape instead, the summary the check compares with."""
+        import keras
+
+        if isinstance(x, tuple):
+            inputs = keras.Input(x)
+            return block_summary(keras.Model(inputs, residual_block(inputs, filters, stride)), self._inputs(x))
+        return residual_block(x, filters, stride)
+
+    def judge(self, got, case):
+        want = self.reference(*case.args, **case.kwargs)
+        if got["shape"] != want["shape"]:
+            return (f"the block's output has shape {tuple(got['shape'])}, but for this input it should have shape "
+                    f"{tuple(want['shape'])}.")
+        if got["biases"]:
+            return (f"{got['biases']} convolution(s) have a bias: before BatchNormalization a bias is redundant "
+                    "(BN's beta shifts the output anyway); use use_bias=False.")
+        convs_main = [c for c in got["convs"] if c[0] == 3]
+        convs_proj = [c for c in got["convs"] if c[0] == 1]
+        want_proj = [c for c in want["convs"] if c[0] == 1]
+        if len(convs_main) != 2 or len(got["convs"]) != len(convs_main) + len(convs_proj):
+            return "the main path should have exactly two 3x3 convolutions (and the shortcut at most one 1x1)."
+        if want_proj and not convs_proj:
+            return "the shapes of x and of the main path differ here, but the shortcut has no 1x1 projection."
+        if convs_proj and not want_proj:
+            return ("the shortcut has a 1x1 convolution although x already has the output's shape: use the "
+                    "identity shortcut (x itself), as ResNet does.")
+        if got["convs"] != want["convs"]:
+            return "a convolution has the wrong number of filters or the wrong stride (the stride goes on the first 3x3 convolution and on the 1x1 projection)."
+        if got["bn"] != want["bn"]:
+            return (f"the block has {got['bn']} BatchNormalization layer(s): one after each 3x3 convolution, "
+                    "and one after the 1x1 projection when there is one.")
+        if got["params"] != want["params"]:
+            return f"the block has too {'many' if got['params'] > want['params'] else 'few'} parameters."
+        out, ref = np.asarray(got["output"]), np.asarray(want["output"])
+        problem = compare_arrays(out, ref, self.rtol, self.atol, what="the block's output (fixed weights, inference mode)")
+        if problem:
+            if (out < -1e-6).any():
+                problem += " Some outputs are negative: the last ReLU comes after the addition."
+            else:
+                problem += (" The layers are right but wired differently: check where BatchNorm and the ReLUs sit, "
+                            "and that the addition comes before the last ReLU.")
+        return problem
+
+
+# ---- exercise 2: freeze and unfreeze ---------------------------------------------------------
+STAGES = ("stem", "stage1", "stage2", "stage3")
+
+
+def probe_model(seed, widths=(8, 8, 16)):
+    """A small copy of the course's network, trained for a few steps as a linear probe (backbone
+    frozen, head trained, compiled): the state the learner's function receives."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = build_resnet(widths)
+    for layer in model.layers:
+        layer.trainable = layer.name == "head"
+    model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = _probe_batch(seed)
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    return model
+
+
+def _probe_batch(seed):
+    r = np.random.default_rng(seed)
+    return r.uniform(0, 255, (32, 28, 28, 1)).astype("float32"), r.integers(0, 5, 32)
+
+
+def _snapshot(model):
+    return {layer.name: [np.array(w) for w in layer.get_weights()] for layer in model.layers if layer.weights}
+
+
+def _learning_rate(optimizer):
+    lr = optimizer.learning_rate
+    try:
+        return float(np.asarray(lr))
+    except Exception:
+        return float(np.asarray(lr(0)))
+
+
+class FreezeUnfreeze(Exercise):
+    number, title = 2, "prepare_fine_tuning"
+    hint = ("Walk over model.layers: a layer trains if it is the head, or if its name starts with one of the "
+            "`top` prefixes and it is not a BatchNormalization layer; every other layer gets trainable = False. "
+            "Then compile again (a new optimizer with the learning rate), because Keras builds the training "
+            "step from the trainable weights it sees at compile time.")
+
+    def cases(self, rng=None):
+        spec = [(("stage3",), 1e-4), (("stage2", "stage3"), 3e-4)]
+        if rng is not None:
+            k = int(rng.integers(0, 4))
+            spec.append((tuple(STAGES[len(STAGES) - k:]), float(rng.choice([5e-5, 2e-4, 5e-4]))))
+        cases = []
+        for top, lr in spec:
+            what = "only the head" if not top else "the head and " + " + ".join(top)
+            seed = 0 if rng is None else int(rng.integers(1 << 30))
+            cases.append(Case(f"unfreeze {what}, learning rate {lr:g}", (top, lr), {"seed": seed},
+                              "" if top else "An empty `top` unfreezes nothing but the head."))
+        return cases
+
+    def produce(self, fn, case):
+        import keras
+
+        top, lr = case.args
+        model = probe_model(case.kwargs["seed"])
+        got = fn(model, tuple(top), lr)
+        as_compiled_model(got)
+        if not isinstance(got, keras.Model) or [layer.name for layer in got.layers] != [layer.name for layer in model.layers]:
+            raise CheckFailed("return the model you were given (the same layers), prepared and compiled.")
+        trainable = {layer.name: bool(layer.trainable) for layer in got.layers if layer.weights}
+        try:
+            lr_got = _learning_rate(got.optimizer)
+        except Exception:
+            raise CheckFailed("the check cannot read the optimizer's learning rate: compile with "
+                              "keras.optimizers.Adam(learning_rate).") from None
+        before = _snapshot(got)
+        x, y = _probe_batch(case.kwargs["seed"] + 1)
+        try:
+            got.fit(x, y, batch_size=16, epochs=1, verbose=0)
+        except Exception as e:
+            raise CheckFailed(f"training the prepared model failed ({type(e).__name__}: {str(e)[:120]}).") from None
+        after = _snapshot(got)
+        changed = {name: [bool(np.any(a != b)) for a, b in zip(before[name], after[name])] for name in before}
+        bn = {layer.name for layer in got.layers if isinstance(layer, keras.layers.BatchNormalization)}
+        return {"trainable": trainable, "changed": changed, "lr": lr_got, "bn": sorted(bn)}
+
+    def reference(self, model, top, learning_rate):
+        import keras
+
+        for layer in model.layers:
+            layer.trainable = layer.name == "head" or (
+                layer.name.startswith(tuple(top)) and not isinstance(layer, keras.layers.BatchNormalization))
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        return model
+
+    def judge(self, got, case):
+        top, lr = case.args
+        bn = set(got["bn"])
+        for name, flag in got["trainable"].items():
+            in_top = name.startswith(tuple(top)) if top else False
+            if name == "head" and not flag:
+                return "the head is frozen: the new head must keep training."
+            if name in bn and flag:
+                where = "in the top blocks" if in_top else "below the top blocks"
+                return (f"BatchNormalization layer '{name}' ({where}) is trainable: in Keras a trainable BN layer "
+                        "runs in training mode during fit (batch statistics, moving averages overwritten). "
+                        "Keep every BN layer frozen.")
+            if name != "head" and name not in bn and flag != in_top:
+                return (f"layer '{name}' is {'trainable' if flag else 'frozen'}, but it should be "
+                        f"{'trainable (it is in the top blocks)' if in_top else 'frozen (it is not in the top blocks)'}.")
+        if not np.isclose(got["lr"], lr, rtol=1e-3):
+            return ("the optimizer's learning rate is not the one asked for: did you compile again with a new "
+                    "optimizer? (The model arrives compiled with the probe's larger learning rate.)")
+        for name, moved in got["changed"].items():
+            should_train = got["trainable"][name]
+            if should_train and not moved[0]:
+                return (f"layer '{name}' is marked trainable but did not change during training: the model was not "
+                        "compiled again after the change (Keras builds the training step from the trainable "
+                        "weights it saw when it was compiled).")
+            if not should_train and any(moved):
+                return (f"layer '{name}' is frozen but its weights changed during training"
+                        + (" (its moving statistics: a BN layer ran in training mode)." if name in bn else "."))
+        return None
+
+
+# ---- exercise 3: a transfer-learning recipe, trained by the check ----------------------------
+MIN_ACCURACY = 0.90
+
+
+@lru_cache(maxsize=1)
+def _pretrained_path():
+    from .. import data
+
+    return str(data.model_path("resnet_fashion5"))
+
+
+class TransferRecipe(Exercise):
+    number, title = 3, "transfer"
+    hint = ("Reuse the pretrained network: a new head on its 64 features (the 'gap' layer), trained first "
+            "with the backbone frozen; then unfreeze the top stage with a learning rate about 10 times "
+            "smaller, BatchNorm layers kept frozen. Training from scratch on 100 images does not get there.")
+
+    def cases(self, rng=None):
+        seed = 0 if rng is None else int(rng.integers(1 << 31))
+        return [Case(f"your recipe on {N_LABELLED} labelled images per new class, scored on {N_VAL * 5:,} "
+                     "validation images of the same classes", (), {"seed": seed})]
+
+    def produce(self, fn, case):
+        import keras
+
+        (x, y), (xv, _) = new_task()
+        keras.utils.set_random_seed(case.kwargs["seed"])
+        pretrained = keras.saving.load_model(_pretrained_path())
+        model = fn(pretrained, x.copy(), y.copy())
+        if model is None:
+            raise CheckFailed("your function returned None. Did you forget `return model`?")
+        if not isinstance(model, keras.Model):
+            raise CheckFailed(f"expected a Keras model, got a {type(model).__name__}.")
+        try:
+            scores = np.concatenate([keras.ops.convert_to_numpy(model(xv[i:i + 250], training=False))
+                                     for i in range(0, len(xv), 250)])
+        except Exception as e:
+            raise CheckFailed(f"the model does not take a batch of raw images of shape (28, 28, 1) "
+                              f"({type(e).__name__}).") from None
+        return scores.astype("float64")
+
+    def reference(self, pretrained, x, y):
+        """The course's recipe: a linear probe on the frozen features, then the top stage fine-tuned
+        with a 10x smaller learning rate, batch norm kept in inference mode."""
+        import keras
+
+        features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
+        f = keras.ops.convert_to_numpy(features(x, training=False))
+        head = keras.layers.Dense(5, activation="softmax", name="new_head")
+        probe = keras.Sequential([keras.Input((f.shape[1],)), head])
+        probe.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
+        probe.fit(f, y, batch_size=len(f), epochs=200, verbose=0)
+        model = keras.Model(pretrained.input, head(features.output))
+        for layer in pretrained.layers:
+            layer.trainable = layer.name.startswith("stage3") and not isinstance(layer, keras.layers.BatchNormalization)
+        steps = 40 * (len(x) // 20)
+        model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
+                      "sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
+        model.fit(x, y, batch_size=20, epochs=40, verbose=0)
+        return model
+
+    def judge(self, got, case):
+        scores = np.asarray(got, "float64")
+        yv = new_task()[1][1]
+        if scores.shape != (len(yv), 5):
+            return f"the model's output has shape {scores.shape}; it should give 5 scores per image (one per new class)."
+        if not np.isfinite(scores).all():
+            return "the model outputs nan or inf: training diverged (learning rate too high?)."
+        acc = float((scores.argmax(1) == yv).mean())
+        self.accuracy = acc
+        if acc < MIN_ACCURACY:
+            return f"validation accuracy {acc:.3f} is below {MIN_ACCURACY}."
+        return None
+
+    def pass_line(self, cases):
+        return f"validation accuracy {self.accuracy:.3f} (the bar is {MIN_ACCURACY})."
+
+
+EXERCISES = [ResidualBlock(), FreezeUnfreeze(), TransferRecipe()]
+globals().update(exercises(*EXERCISES))

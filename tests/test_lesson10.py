@@ -1,0 +1,124 @@
+"""Lesson 10: other correct implementations pass, and the shipped backbone is what the lesson and
+its checks rely on."""
+import numpy as np
+
+from dlbasics.checks import lesson
+
+
+def test_alternative_residual_blocks_pass():
+    import keras
+
+    l10 = lesson("10")
+
+    def residual_block_with_operators(x, filters, stride=1):
+        """Shortcut first, `+` instead of Add, Activation('relu') instead of ReLU."""
+        shortcut = x
+        if x.shape[-1] != filters or stride > 1:
+            shortcut = keras.layers.Conv2D(filters, (1, 1), strides=(stride, stride), use_bias=False)(x)
+            shortcut = keras.layers.BatchNormalization(momentum=0.9)(shortcut)
+        h = keras.layers.Conv2D(filters, (3, 3), strides=stride, padding="same", use_bias=False)(x)
+        h = keras.layers.Activation("relu")(keras.layers.BatchNormalization()(h))
+        h = keras.layers.BatchNormalization()(keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)(h))
+        return keras.layers.Activation("relu")(h + shortcut)
+
+    class Block(keras.layers.Layer):
+        """The block as a subclassed layer, applied inside the function."""
+
+        def __init__(self, filters, stride, project, **kw):
+            super().__init__(**kw)
+            self.c1 = keras.layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)
+            self.b1 = keras.layers.BatchNormalization()
+            self.c2 = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)
+            self.b2 = keras.layers.BatchNormalization()
+            self.project = project
+            if project:
+                self.p = keras.layers.Conv2D(filters, 1, strides=stride, use_bias=False)
+                self.pb = keras.layers.BatchNormalization()
+
+        def call(self, x, training=None):
+            h = keras.ops.relu(self.b1(self.c1(x), training=training))
+            h = self.b2(self.c2(h), training=training)
+            s = self.pb(self.p(x), training=training) if self.project else x
+            return keras.ops.relu(h + s)
+
+    def residual_block_subclassed(x, filters, stride=1):
+        return Block(filters, stride, stride != 1 or x.shape[-1] != filters)(x)
+
+    for fn in (residual_block_with_operators, residual_block_subclassed):
+        l10.exercise_1(fn)
+        ex = l10.EXERCISES[0]
+        ex.check(fn, cases=ex.cases(np.random.default_rng(1))[len(ex.cases()):], quiet=True)
+
+
+def test_alternative_freezing_passes():
+    import keras
+
+    l10 = lesson("10")
+
+    def prepare_by_name_sets(model, top, learning_rate):
+        """Freeze everything first, then unfreeze; the loss as an object, BN found by class name."""
+        model.trainable = True
+        for layer in model.layers:
+            layer.trainable = False
+        for layer in model.layers:
+            if layer.name == "head" or (any(layer.name.startswith(p) for p in top)
+                                        and type(layer).__name__ != "BatchNormalization"):
+                layer.trainable = True
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                      loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
+        return model
+
+    def prepare_compile_then_flags(model, top, learning_rate):
+        """Compile first, flags after, before any fit: Keras 3 builds the step at the next fit, so this works."""
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
+        for layer in model.layers:
+            layer.trainable = layer.name == "head" or (
+                layer.name.startswith(tuple(top)) and not isinstance(layer, keras.layers.BatchNormalization))
+        return model
+
+    l10.exercise_2(prepare_by_name_sets)
+    l10.exercise_2(prepare_compile_then_flags)
+
+
+def test_a_logits_recipe_passes():
+    """Exercise 3 with a logits head, everything after the probe unfrozen in stage2 and stage3 too."""
+    import keras
+
+    l10 = lesson("10")
+
+    def transfer(pretrained, x, y):
+        features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
+        head = keras.layers.Dense(5)
+        model = keras.Model(pretrained.input, head(features.output))
+        for layer in pretrained.layers:
+            layer.trainable = False
+        model.compile(keras.optimizers.Adam(1e-2), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x, y, batch_size=100, epochs=100, verbose=0)
+        for layer in pretrained.layers:
+            layer.trainable = (layer.name.startswith(("stage2", "stage3"))
+                               and not isinstance(layer, keras.layers.BatchNormalization))
+        model.compile(keras.optimizers.Adam(5e-4), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x, y, batch_size=20, epochs=30, verbose=0)
+        return model
+
+    l10.exercise_3(transfer)
+
+
+def test_shipped_backbone_and_the_task_split():
+    import keras
+
+    from dlbasics import data
+
+    l10 = lesson("10")
+    path = data.model_path("resnet_fashion5")
+    assert path.stat().st_size < 5e6
+    model = keras.saving.load_model(path)
+    assert model.count_params() == l10.build_resnet().count_params()
+    assert [l.name for l in model.layers] == [l.name for l in l10.build_resnet().layers]
+    x, y = data.fashion_mnist("test", limit=1000)
+    old = y < 5
+    assert (model.predict(x[old].astype("float32"), verbose=0).argmax(1) == y[old]).mean() > 0.9
+    (xl, yl), (xv, yv) = l10.new_task()
+    assert xl.shape == (100, 28, 28, 1) and np.bincount(yl).tolist() == [20] * 5
+    assert xv.shape == (1000, 28, 28, 1) and np.bincount(yv).tolist() == [200] * 5
+    assert xl.max() > 1                       # raw pixels, as the backbone expects
