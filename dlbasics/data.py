@@ -36,6 +36,7 @@ DATASETS = {
     "cnn_fashion": "models/cnn_fashion.keras",
     "vae_fashion": "models/vae_fashion.keras",
     "ddpm_fashion": "models/ddpm_fashion.keras",
+    "resnet_fashion5": "models/resnet_fashion5.keras",
 }
 
 HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "
