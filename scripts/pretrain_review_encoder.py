@@ -1,7 +1,9 @@
 """Pretrain lesson 14's small Transformer encoder on the review snippets with masked tokens (BERT style),
 then measure what that pretraining is worth when only a few labels are available.
 
-    nice -n 10 .venv/bin/python scripts/pretrain_review_encoder.py     # writes data/models/review_encoder.weights.h5
+    nice -n 10 .venv/bin/python scripts/pretrain_review_encoder.py 240   # writes data/models/review_encoder.weights.h5
+
+(the argument is the pretraining budget in CPU-seconds; the shipped weights used 240)
 
 Data: `dlbasics.data.rotten_tomatoes()` split by film exactly as in lessons 13 and 14 (seeded
 permutation of the films: 20 % test, 10 % validation, the rest training). Pretraining reads only the
@@ -22,6 +24,13 @@ choice) the pretrained encoder and the same architecture from random weights (th
 `make_classifier`: masked average pooling, dropout 0.3, Dense(1) sigmoid; Adam 1e-3, batch 32),
 EPOCHS epochs, chosen on the validation films; 3 seeds; validation accuracy by epoch printed for each.
 Only the encoder's weights are saved.
+
+Result on this machine (load 15-20, nice 10): ~200 CPU-ms per step -> 1,200 pretraining steps (27 min of
+wall-clock time for about 4 CPU-minutes). The masked-token loss printed by Keras (averaged over all
+positions, so about 7 % of the loss per masked token) went from 1.037 at step 200 to 1.000 at step 800:
+little was learned. Fine-tuning with 300 labels, mean validation accuracy over seeds 0-2 at the best
+epoch: pretrained 0.580 (epoch 10), from scratch 0.583 (epoch 6); over epochs 10-12 the two are within
+0.005. No effect at this scale; the lesson says so. 2.9 MB.
 """
 import sys
 import time

@@ -17,6 +17,13 @@ with a linear warm-up to 2.5e-3 and a cosine decay, dropout 0.1, gradient clippi
 steps is chosen from a short probe so that training takes about 14 CPU-minutes (all threads; on a
 shared machine the wall-clock time is longer). Only the weights are saved
 (`.weights.h5`): the lesson rebuilds the model with `make_gpt` and loads them.
+
+Result on this machine (2 CPU cores shared by four authors' jobs, load 15-20, nice 10): 315 CPU-ms
+per step -> 2,520 steps, 40.6 minutes of wall-clock time, 14.5 CPU-minutes; 826,690 parameters.
+Held-out 3.57 bits after 126 steps, 2.49 after 756, best 2.342 bits (1.623 nats) per character at step
+1,764, then flat (2.36 at the end) while the training loss kept falling (1.84 bits with dropout at the
+end): it overfits the 158k training characters. Lesson 13's GRU scores 2.327 bits (1.613 nats) on the
+same windows, so the GRU keeps a lead of 0.015 bits; 3.5 MB.
 """
 import sys
 import time

@@ -372,9 +372,10 @@ def _block_case(rng, n, t, d, heads, d_ff, masked):
 
 class TransformerBlockExercise(Exercise):
     number, title = 3, "transformer_block"
-    hint = ("Pre-norm: x = x + attention(h, h, attention_mask=...) with h = norm1(x), then "
-            "return x + feed_forward(norm2(x)). Post-norm: x = norm1(x + attention(x, x, ...)), then "
-            "return norm2(x + feed_forward(x)). Each sub-layer's INPUT is added back to its output.")
+    hint = ("Two sub-layers, attention then feed-forward, each with its own layer norm (norm1, then norm2), and "
+            "around each a residual: the sub-layer's input is added back to its output. Pre-norm normalizes "
+            "what goes INTO a sub-layer; post-norm normalizes the sum that comes out. The padding mask goes to "
+            "the attention as attention_mask, shaped (batch, 1, keys).")
     rtol, atol = 2e-4, 2e-4
     KINDS = ("no attention residual", "no feed-forward residual", "residual from the normalized input", "no mask")
 
