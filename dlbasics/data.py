@@ -34,6 +34,8 @@ DATASETS = {
     "cartpole_policy": "models/cartpole_policy.keras",
     "dcgan_fashion_generator": "models/dcgan_fashion_generator.keras",
     "cnn_fashion": "models/cnn_fashion.keras",
+    "gpt_hamlet": "models/gpt_hamlet.weights.h5",
+    "review_encoder": "models/review_encoder.weights.h5",
     "vae_fashion": "models/vae_fashion.keras",
     "ddpm_fashion": "models/ddpm_fashion.keras",
     "resnet_fashion5": "models/resnet_fashion5.keras",
