@@ -56,7 +56,7 @@ def accuracy(model, x, y):
     return float((np.asarray(model(x, training=False)).argmax(1) == y).mean())
 
 
-def scratch(seed, train, lr=3e-3, epochs=200, batch=20):
+def scratch(seed, train, lr=3e-3, epochs=100, batch=20):
     keras.utils.set_random_seed(seed)
     model = keras.models.clone_model(pretrained())           # same architecture, fresh weights
     x, y = train

@@ -108,7 +108,13 @@ def _weighted_layers(model):
         layers = list(model._flatten_layers(include_self=False, recursive=True))
     except Exception:
         layers = list(model.layers)
-    return [layer for layer in layers if layer.weights]
+    def leaf(layer):                     # a layer made of other layers (a subclassed block) is looked into
+        try:
+            return not list(layer._flatten_layers(include_self=False, recursive=False))
+        except Exception:
+            return True
+
+    return [layer for layer in layers if layer.weights and leaf(layer)]
 
 
 def block_summary(model, x):
@@ -142,9 +148,8 @@ def block_summary(model, x):
 
 class ResidualBlock(Exercise):
     number, title = 1, "residual_block"
-    hint = ("Main path: Conv 3x3 (with the block's stride, no bias) - BatchNorm - ReLU - Conv 3x3 (no bias) - "
-            "BatchNorm. Shortcut: the input itself, or Conv 1x1 (same stride, no bias) + BatchNorm when the "
-            "stride is not 1 or the channel count changes. Add the two, then apply the last ReLU.")
+    hint = ("Compare your block with the diagram of section 3: which layer follows each convolution, where the "
+            "two ReLUs sit relative to the addition, and when the shortcut needs a convolution of its own.")
     rtol, atol = 1e-4, 1e-4
 
     def cases(self, rng=None):
@@ -297,6 +302,9 @@ class FreezeUnfreeze(Exercise):
     def produce(self, fn, case):
         import keras
 
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")         # no retracing warnings from the check's many small models
         top, lr = case.args
         model = probe_model(case.kwargs["seed"])
         got = fn(model, tuple(top), lr)
@@ -361,7 +369,7 @@ class FreezeUnfreeze(Exercise):
 
 
 # ---- exercise 3: a transfer-learning recipe, trained by the check ----------------------------
-MIN_ACCURACY = 0.90
+MIN_ACCURACY = 0.83
 
 
 @lru_cache(maxsize=1)
@@ -385,6 +393,9 @@ class TransferRecipe(Exercise):
     def produce(self, fn, case):
         import keras
 
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
         (x, y), (xv, _) = new_task()
         keras.utils.set_random_seed(case.kwargs["seed"])
         pretrained = keras.saving.load_model(_pretrained_path())

@@ -154,17 +154,6 @@ def prepare_fine_tuning_matches_names_anywhere(model, top, learning_rate):
 
 
 @wrong(3)
-def transfer_from_scratch(pretrained, x, y):
-    """Ignores the pretrained weights: the same architecture trained from random weights."""
-    model = keras.models.clone_model(pretrained)
-    steps = 100 * (len(x) // 20)
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
-                  loss="sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
-    model.fit(x, y, batch_size=20, epochs=100, verbose=0)
-    return model
-
-
-@wrong(3)
 def transfer_keeps_the_old_head(pretrained, x, y):
     """Fine-tunes the old 5-class head as it is: its classes are T-shirts and trousers, and the
     training run is too short (and too gentle) to relearn them."""
@@ -186,3 +175,14 @@ def transfer_untrained_new_head(pretrained, x, y):
 def transfer_all_classes(pretrained, x, y):
     """Returns the pretrained model itself: its 5 scores are for the old classes."""
     return pretrained
+
+
+@wrong(3)
+def transfer_from_scratch(pretrained, x, y):
+    """Ignores the pretrained weights: the same architecture trained from random weights."""
+    model = keras.models.clone_model(pretrained)
+    steps = 100 * (len(x) // 20)
+    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
+                  loss="sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
+    model.fit(x, y, batch_size=20, epochs=100, verbose=0)
+    return model
