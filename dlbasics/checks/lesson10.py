@@ -383,7 +383,7 @@ class TransferRecipe(Exercise):
     number, title = 3, "transfer"
     hint = ("Reuse the pretrained network: a new head on its 64 features (the 'gap' layer), trained first "
             "with the backbone frozen; then unfreeze the top stage with a learning rate about 10 times "
-            "smaller, BatchNorm layers kept frozen. Training from scratch on 100 images does not get there.")
+            "smaller than the probe's, BatchNorm layers kept frozen. Training from scratch on 100 images does not get there.")
 
     def cases(self, rng=None):
         seed = 0 if rng is None else int(rng.integers(1 << 31))
