@@ -32,7 +32,7 @@ for seed in seeds:
                                       ("dropout + AdamW + augmentation", {"dropout_rate": 0.5, "weight_decay": 0.1}, True)]:
         keras.utils.set_random_seed(seed)
         hist = ns["classifier"](**settings).fit(ns["pipeline"](ns["x_small"], ns["y_small"], augmented, seed=seed),
-                                                steps_per_epoch=20, epochs=40, shuffle=False,
+                                                steps_per_epoch=40, epochs=20, shuffle=False,
                                                 validation_data=(ns["x_val"], ns["y_val"]), verbose=0).history
         print(f"seed {seed} {name:32s} final validation accuracy {hist['val_accuracy'][-1]:.3f} "
               f"(training {hist['accuracy'][-1]:.3f})", flush=True)
