@@ -22,7 +22,7 @@ short probe for about 7 CPU-minutes of pretraining.
 Then the comparison the lesson prints: fine-tune on N labelled training snippets (a seeded random
 choice) the pretrained encoder and the same architecture from random weights (the lesson's
 `make_classifier`: masked average pooling, dropout 0.3, Dense(1) sigmoid; Adam 1e-3, batch 32),
-EPOCHS epochs, chosen on the validation films; 3 seeds; validation accuracy by epoch printed for each.
+EPOCHS (12) epochs, fixed beforehand; 3 seeds; validation accuracy by epoch printed for each.
 Only the encoder's weights are saved.
 
 Result on this machine (load 15-20, nice 10): ~200 CPU-ms per step -> 1,200 pretraining steps (27 min of
