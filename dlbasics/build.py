@@ -85,11 +85,13 @@ if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ or "KAGGLE
     need = {need!r}  # the oldest the course is tested on
     have = {{name: installed(name) for name in need}}
     as_tuple = lambda v: tuple(int(x) for x in re.findall(r"\\d+", v)[:3])
-    too_old = [f"{{n}} {{have[n][1]}} (needs {{v}})" for n, v in need.items() if as_tuple(have[n][1]) < as_tuple(v)]
+    too_old = {{n: f"{{n}} {{have[n][1]}} (needs {{v}})" for n, v in need.items() if as_tuple(have[n][1]) < as_tuple(v)}}
     if too_old:
-        raise RuntimeError(f"Too old for this course: {{', '.join(too_old)}}. "
+        raise RuntimeError(f"Too old for this course: {{', '.join(too_old.values())}}. "
                            "Colab: Runtime > Change runtime type > Runtime version: Latest. "
-                           "Kaggle: Settings > Environment: Always use latest. Then run this cell again.")
+                           "Kaggle: Settings > Environment: Always use latest. Then run this cell again."
+                           + (f' Or upgrade Keras alone: %pip install "keras>={{need["keras"]}}", '
+                              "then restart the session." if list(too_old) == ["keras"] else ""))
     if importlib.util.find_spec("dlbasics") is None:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as keep:  # pip must leave these alone
             keep.write("\\n".join(f"{{dist}}=={{v}}" for dist, v in have.values()))

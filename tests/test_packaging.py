@@ -91,7 +91,7 @@ def test_lesson_opens_with_badges_and_the_platform_cell(path):
 def test_platform_cell_is_short_and_names_the_floors():
     source = build.platform_cell_source(COURSE["url"], COURSE["floors"])
     lines = [line for line in source.splitlines() if COURSE["url"] not in line]
-    assert len(source.splitlines()) <= 35 and max(map(len, lines)) <= 120
+    assert len(source.splitlines()) <= 38 and max(map(len, lines)) <= 120
     for name in ("tensorflow", "keras", "numpy"):
         assert f"'{name}': '{COURSE['floors'][name]}'" in source
     assert f"git+{COURSE['url']}@{build.BRANCH}" in source
@@ -148,6 +148,15 @@ def test_platform_cell_stops_with_advice_when_a_version_is_too_old(tmp_path):
     assert f"keras 2.15.0 (needs {COURSE['floors']['keras']})" in message
     assert "tensorflow" not in message.split("Colab:")[0]          # TensorFlow 2.21 is fine
     assert "Runtime version: Latest" in message and "Always use latest" in message
+    assert "upgrade Keras alone" not in message     # NumPy is old too: a new runtime is the fix
+
+
+def test_platform_cell_offers_a_keras_upgrade_when_only_keras_is_too_old(tmp_path):
+    fake = tmp_path / "platform"
+    _fake_distribution(fake, "keras", "3.10.0")
+    result, _ = _run_cell(tmp_path, {"KAGGLE_KERNEL_RUN_TYPE": "Interactive"}, [fake])
+    message = result.stderr.strip().splitlines()[-1]
+    assert f'%pip install "keras>={COURSE["floors"]["keras"]}", then restart the session.' in message
 
 
 def test_data_is_found_in_an_installed_package(tmp_path):
