@@ -231,6 +231,8 @@ def _readable_by_this_keras(path: Path) -> Path:
     import zipfile
     from importlib.metadata import version
 
+    if path.suffix != ".keras" or not zipfile.is_zipfile(path):
+        return path                   # weights alone (.weights.h5): no config to read
     running = version("keras")
     with zipfile.ZipFile(path) as saved:
         saved_by = json.loads(saved.read("metadata.json"))["keras_version"]

@@ -218,3 +218,9 @@ def test_an_older_keras_gets_a_copy_of_a_shipped_model_it_can_read(monkeypatch, 
     assert np.array_equal(keras.models.load_model(original)(x), keras.models.load_model(copy)(x))
     monkeypatch.setattr(importlib.metadata, "version", real_version)
     assert data.model_path("cnn_fashion") == original, "the Keras that saved it reads the original"
+
+
+def test_weights_alone_are_handed_over_as_they_are(tmp_path):
+    weights = tmp_path / "encoder.weights.h5"
+    weights.write_bytes(b"\x89HDF\r\n\x1a\n")
+    assert data._readable_by_this_keras(weights) == weights
