@@ -99,15 +99,14 @@ def test_platform_cell_is_short_and_names_the_floors():
 
 def _run_cell(tmp_path, extra_env=None, pythonpath=()):
     """Run the platform cell in a plain Python process (as a kernel would), with a clean env."""
-    script = tmp_path / "cell.py"
-    script.write_text(build.platform_cell_source(COURSE["url"], COURSE["floors"])
-                      + "\nprint('heavy modules loaded:', sorted({'tensorflow', 'keras', 'numpy', 'pip'} & set(sys.modules)))\n")
+    script = (build.platform_cell_source(COURSE["url"], COURSE["floors"])
+              + "\nprint('heavy modules loaded:', sorted({'tensorflow', 'keras', 'numpy', 'pip'} & set(sys.modules)))\n")
     env = {k: v for k, v in os.environ.items() if k not in PLATFORM_VARS and k != "PYTHONPATH"}
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"   # no nvidia-smi here
     env["PYTHONPATH"] = os.pathsep.join(map(str, pythonpath))
     env.update(extra_env or {})
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
     return result, time.perf_counter() - start
 
 
