@@ -39,9 +39,9 @@ def _notebook(later="print(len('abc'))", answer="return 2 * x", checked_output="
 
 VARIANTS = {                      # name: (changes to the good notebook, the one step that must fail)
     "correct": ({}, None),
-    "later_cell_needs_exercise": ({"later": "print(double1(2) - 1)"}, "Cell 7"),
-    "wrong_solution": ({"answer": "return x + 1"}, "Cell 2 check 1 on the solution"),
-    "checked_output_changed": ({"checked_output": "4\n"}, "Cell 7"),
+    "later_cell_needs_exercise": ({"later": "print(double1(2) - 1)"}, "Cell 8"),
+    "wrong_solution": ({"answer": "return x + 1"}, "Cell 3 check 1 on the solution"),
+    "checked_output_changed": ({"checked_output": "4\n"}, "Cell 8"),
 }
 
 
