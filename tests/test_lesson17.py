@@ -49,6 +49,11 @@ def test_alternative_implementations_pass():
             out[i] = np.sqrt(ab) * x0[i] + np.sqrt(1 - ab) * noise[i]
         return out
 
+    def q_sample_float32(x0, t, noise, betas):                # the solution's formula computed in float32
+        ab = np.cumprod(1 - np.asarray(betas, dtype="float32"))[np.asarray(t)]
+        ab = ab.reshape((-1,) + (1,) * (np.ndim(x0) - 1))
+        return np.sqrt(ab) * np.float32(x0) + np.sqrt(1 - ab) * np.float32(noise)
+
     def q_sample_tf(x0, t, noise, betas):                     # tf.gather + broadcasting by expand_dims
         ab = tf.math.cumprod(1 - tf.constant(betas))
         a = tf.gather(ab, t)
@@ -78,6 +83,7 @@ def test_alternative_implementations_pass():
     l17.exercise_2(kl_via_traces)
     l17.exercise_3(q_sample_loop)
     l17.exercise_3(q_sample_tf)
+    l17.exercise_3(q_sample_float32)
     with pytest.raises(CheckFailed, match="shape"):
         l17.exercise_3(lambda x0, t, noise, betas: q_sample_loop(x0, t, noise, betas)[:, None])
     l17.exercise_4(ddpm_step_via_x0)
