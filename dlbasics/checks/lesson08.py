@@ -23,6 +23,8 @@ class BatchNorm(Exercise):
             "batch's value. At inference, normalize with the moving statistics and leave them unchanged. "
             "Epsilon goes inside the square root.")
     rtol, atol = 1e-6, 1e-8
+    # Keras's own layer would do the whole exercise (a second reader's mistake that passed).
+    shortcuts = ("keras.layers.BatchNormalization.call",)
 
     def cases(self, rng=None):
         r = np.random.default_rng(8)

@@ -31,6 +31,16 @@ def batch_norm_batch_stats_at_inference(*args, **kwargs):
 
 
 @wrong(1)
+def batch_norm_with_the_keras_layer(x, gamma, beta, moving_mean, moving_var, training, momentum=0.99, epsilon=1e-3):
+    layer = keras.layers.BatchNormalization(momentum=momentum, epsilon=epsilon, dtype="float64")
+    layer.build(np.shape(x))
+    layer.set_weights([np.asarray(gamma, float), np.asarray(beta, float), np.asarray(moving_mean, float),
+                       np.asarray(moving_var, float)])
+    y = keras.ops.convert_to_numpy(layer(np.asarray(x, float), training=training))
+    return y, keras.ops.convert_to_numpy(layer.moving_mean), keras.ops.convert_to_numpy(layer.moving_variance)
+
+
+@wrong(1)
 def batch_norm_unbiased_variance(*args, **kwargs):
     return _bn(*args, **kwargs, ddof=1, moving_ddof=1)
 
