@@ -198,6 +198,45 @@ def bpe_merges_with_string_replace(word_counts):
 
 
 @wrong(4)
+def bpe_edits_the_input_dict(word_counts):
+    pairs = Counter()
+    for word, count in word_counts.items():
+        for p in zip(word, word[1:]):
+            pairs[p] += count
+    best = _best(pairs)
+    if best is None:
+        return None, word_counts
+    for word in list(word_counts):                          # rebuilt in place: the caller's dict changes
+        count = word_counts.pop(word)
+        new = _merge_left_to_right(word, best)
+        word_counts[new] = word_counts.get(new, 0) + count
+    return best, word_counts
+
+
+@wrong(4)
+def bpe_merges_by_joined_strings(word_counts):
+    pairs = Counter()
+    for word, count in word_counts.items():
+        for p in zip(word, word[1:]):
+            pairs[p] += count
+    best = _best(pairs)
+    if best is None:
+        return None, dict(word_counts)
+
+    def merge(word, pair):                                   # any two neighbours that read like the pair
+        out, i = [], 0
+        while i < len(word):
+            if i + 1 < len(word) and word[i] + word[i + 1] == pair[0] + pair[1]:
+                out.append(word[i] + word[i + 1])
+                i += 2
+            else:
+                out.append(word[i])
+                i += 1
+        return tuple(out)
+    return _apply(word_counts, best, merge)
+
+
+@wrong(4)
 def bpe_merges_right_to_left(word_counts):
     pairs = Counter()
     for word, count in word_counts.items():
