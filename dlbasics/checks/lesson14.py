@@ -162,7 +162,8 @@ class CausalMask(Exercise):
         return got.astype("int64")
 
     def reference(self, n_queries, n_keys):
-        """Keras's own causal mask (MultiHeadAttention._compute_causal_mask's rule, lower-right aligned)."""
+        """Query i (the last n_queries positions) sees keys 0 .. n_keys - n_queries + i: aligned at the lower right.
+        Keras's _compute_causal_mask agrees when n_queries == n_keys; with fewer queries it aligns at the top left."""
         offset = n_keys - n_queries
         return np.arange(n_keys)[None, :] <= np.arange(n_queries)[:, None] + offset
 
