@@ -128,6 +128,15 @@ def _merge_left_to_right(word, pair):
     return tuple(out)
 
 
+def _weighted_pairs(word_counts):
+    """The right pair counts (inside each word, weighted by its count): these mistakes are elsewhere."""
+    pairs = Counter()
+    for word, count in word_counts.items():
+        for p in zip(word, word[1:]):
+            pairs[p] += count
+    return pairs
+
+
 def _best(pairs):
     return min(pairs, key=lambda p: (-pairs[p], p)) if pairs else None
 
@@ -160,10 +169,7 @@ def bpe_ignores_word_counts(word_counts):
 
 @wrong(4)
 def bpe_merges_overlapping_pairs(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for p in zip(word, word[1:]):
-            pairs[p] += count
+    pairs = _weighted_pairs(word_counts)
     best = _best(pairs)
     if best is None:
         return None, dict(word_counts)
@@ -183,10 +189,7 @@ def bpe_merges_overlapping_pairs(word_counts):
 
 @wrong(4)
 def bpe_merges_with_string_replace(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for p in zip(word, word[1:]):
-            pairs[p] += count
+    pairs = _weighted_pairs(word_counts)
     best = _best(pairs)
     if best is None:
         return None, dict(word_counts)
@@ -199,10 +202,7 @@ def bpe_merges_with_string_replace(word_counts):
 
 @wrong(4)
 def bpe_edits_the_input_dict(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for p in zip(word, word[1:]):
-            pairs[p] += count
+    pairs = _weighted_pairs(word_counts)
     best = _best(pairs)
     if best is None:
         return None, word_counts
@@ -215,10 +215,7 @@ def bpe_edits_the_input_dict(word_counts):
 
 @wrong(4)
 def bpe_merges_by_joined_strings(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for p in zip(word, word[1:]):
-            pairs[p] += count
+    pairs = _weighted_pairs(word_counts)
     best = _best(pairs)
     if best is None:
         return None, dict(word_counts)
@@ -238,10 +235,7 @@ def bpe_merges_by_joined_strings(word_counts):
 
 @wrong(4)
 def bpe_merges_right_to_left(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for p in zip(word, word[1:]):
-            pairs[p] += count
+    pairs = _weighted_pairs(word_counts)
     best = _best(pairs)
     if best is None:
         return None, dict(word_counts)
@@ -261,10 +255,7 @@ def bpe_merges_right_to_left(word_counts):
 
 @wrong(4)
 def bpe_keeps_only_the_last_count(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for p in zip(word, word[1:]):
-            pairs[p] += count
+    pairs = _weighted_pairs(word_counts)
     best = _best(pairs)
     if best is None:
         return None, dict(word_counts)
