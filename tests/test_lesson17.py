@@ -61,6 +61,10 @@ def test_alternative_implementations_pass():
             a = a[..., None]
         return tf.sqrt(a) * x0 + tf.sqrt(1 - a) * noise
 
+    def q_sample_transposed(x0, t, noise, betas):             # broadcasting over the batch axis by transposing
+        ab = np.cumprod(1 - np.asarray(betas))[t]
+        return (np.sqrt(ab) * x0.T).T + (np.sqrt(1 - ab) * noise.T).T
+
     def ddpm_step_via_x0(x_t, t, eps_hat, z, betas):          # through the estimate of x0 and the posterior mean
         ab = np.cumprod(1 - betas)
         ab_prev = ab[t - 1] if t > 0 else 1.0
@@ -84,9 +88,17 @@ def test_alternative_implementations_pass():
     l17.exercise_3(q_sample_loop)
     l17.exercise_3(q_sample_tf)
     l17.exercise_3(q_sample_float32)
+    l17.exercise_3(q_sample_transposed)
     with pytest.raises(CheckFailed, match="shape"):
         l17.exercise_3(lambda x0, t, noise, betas: q_sample_loop(x0, t, noise, betas)[:, None])
+    def ddpm_step_sigma_where(x_t, t, eps_hat, z, betas):    # tensors back; sigma by np.where, alpha from 1 - beta
+        alpha = 1.0 - tf.constant(betas)
+        ab = tf.math.cumprod(alpha)
+        sigma = tf.where(t > 0, tf.sqrt(1.0 - alpha[t]), 0.0)
+        return (x_t - (1.0 - alpha[t]) / tf.sqrt(1.0 - ab[t]) * eps_hat) / tf.sqrt(alpha[t]) + sigma * z
+
     l17.exercise_4(ddpm_step_via_x0)
+    l17.exercise_4(ddpm_step_sigma_where)
     # float32 rounding is ~1e-7 relative; the check's tolerance is 1e-5
     l17.exercise_4(ddpm_step_float32)
 

@@ -47,6 +47,16 @@ def kl_sign_of_log_var_flipped(mean, log_var, eps):
     return mean + np.exp(0.5 * log_var) * eps, 0.5 * np.sum(mean ** 2 + np.exp(log_var) - 1.0 + log_var, axis=-1)
 
 
+@wrong(1)
+def kl_without_the_minus_one(mean, log_var, eps):
+    return mean + np.exp(0.5 * log_var) * eps, 0.5 * np.sum(mean ** 2 + np.exp(log_var) - log_var, axis=-1)
+
+
+@wrong(1)
+def returns_kl_then_z(mean, log_var, eps):
+    return np.sum(_kl(mean, log_var), axis=-1), mean + np.exp(0.5 * log_var) * eps
+
+
 # ---- exercise 2 ---------------------------------------------------------------------------------
 def _kl2(mu1, lv1, mu2, lv2):
     return 0.5 * np.sum(lv2 - lv1 + (np.exp(lv1) + (mu1 - mu2) ** 2) / np.exp(lv2) - 1.0, axis=-1)
@@ -84,6 +94,17 @@ def kl_gaussians_not_summed(mu1, log_var1, mu2, log_var2):
     return 0.5 * (log_var2 - log_var1 + (np.exp(log_var1) + (mu1 - mu2) ** 2) / np.exp(log_var2) - 1.0)
 
 
+@wrong(2)
+def kl_gaussians_without_the_minus_one(mu1, log_var1, mu2, log_var2):
+    return _kl2(mu1, log_var1, mu2, log_var2) + 0.5 * np.shape(mu1)[-1]
+
+
+@wrong(2)
+def kl_gaussians_means_term_missing(mu1, log_var1, mu2, log_var2):
+    # E[(z - mu2)^2] taken as sigma1^2 alone
+    return 0.5 * np.sum(log_var2 - log_var1 + np.exp(log_var1) / np.exp(log_var2) - 1.0, axis=-1)
+
+
 # ---- exercise 3 ---------------------------------------------------------------------------------
 def _bcast(values, like):
     return np.reshape(values, (-1,) + (1,) * (np.ndim(like) - 1))
@@ -113,6 +134,19 @@ def q_sample_off_by_one(x0, t, noise, betas):
 def q_sample_sqrt_missing_on_noise(x0, t, noise, betas):
     ab = _bcast(np.cumprod(1 - betas)[t], x0)
     return np.sqrt(ab) * x0 + (1 - ab) * noise
+
+
+@wrong(3)
+def q_sample_factors_swapped(x0, t, noise, betas):
+    ab = _bcast(np.cumprod(1 - betas)[t], x0)
+    return np.sqrt(1 - ab) * x0 + np.sqrt(ab) * noise
+
+
+@wrong(3)
+def q_sample_noise_of_one_step(x0, t, noise, betas):
+    # the signal in one go, but the noise of step t alone (sqrt(beta_t))
+    ab = _bcast(np.cumprod(1 - betas)[t], x0)
+    return np.sqrt(ab) * x0 + np.sqrt(_bcast(betas[t], x0)) * noise
 
 
 @wrong(3)
@@ -164,3 +198,41 @@ def ddpm_step_noise_skipped_at_one_too(x_t, t, eps_hat, z, betas):
     # treats t = 1 as the last step (1-based thinking)
     mean = _mean(x_t, t, eps_hat, betas)
     return mean if t <= 1 else mean + np.sqrt(betas[t]) * z
+
+
+@wrong(4)
+def ddpm_step_posterior_variance(x_t, t, eps_hat, z, betas):
+    # Ho et al.'s other choice, sigma_t^2 = tilde beta_t; the exercise asks for beta_t (a sigma mistake)
+    ab = np.cumprod(1 - betas)
+    mean = _mean(x_t, t, eps_hat, betas)
+    return mean if t == 0 else mean + np.sqrt((1 - ab[t - 1]) / (1 - ab[t]) * betas[t]) * z
+
+
+@wrong(4)
+def ddpm_step_draws_its_own_noise(x_t, t, eps_hat, z, betas):
+    mean = _mean(x_t, t, eps_hat, betas)
+    return mean if t == 0 else mean + np.sqrt(betas[t]) * np.random.normal(size=np.shape(x_t))
+
+
+@wrong(4)
+def ddpm_step_adds_the_noise_guess(x_t, t, eps_hat, z, betas):
+    # + instead of - in the mean (a mean mistake)
+    ab = np.cumprod(1 - betas)
+    mean = (x_t + betas[t] / np.sqrt(1 - ab[t]) * eps_hat) / np.sqrt(1 - betas[t])
+    return mean if t == 0 else mean + np.sqrt(betas[t]) * z
+
+
+@wrong(4)
+def ddpm_step_divides_only_the_noise_term(x_t, t, eps_hat, z, betas):
+    # a missing bracket: x_t - c * eps_hat / sqrt(alpha_t) (a mean mistake)
+    ab = np.cumprod(1 - betas)
+    mean = x_t - betas[t] / np.sqrt(1 - ab[t]) * eps_hat / np.sqrt(1 - betas[t])
+    return mean if t == 0 else mean + np.sqrt(betas[t]) * z
+
+
+@wrong(4)
+def ddpm_step_noise_inside_the_bracket(x_t, t, eps_hat, z, betas):
+    # sigma_t z added before dividing by sqrt(alpha_t): a noise term too large (a sigma mistake)
+    ab = np.cumprod(1 - betas)
+    inner = x_t - betas[t] / np.sqrt(1 - ab[t]) * eps_hat + (np.sqrt(betas[t]) * z if t > 0 else 0.0)
+    return inner / np.sqrt(1 - betas[t])
