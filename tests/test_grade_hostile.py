@@ -112,7 +112,9 @@ def test_network_is_blocked(tmp_path):
 def test_endless_loop_that_ignores_interrupts_times_out(tmp_path):
     loop = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    pass"
     start = time.perf_counter()
-    result = grade_02(tmp_path, loop, limits=Limits(timeout=15))
+    # A short limit keeps the suite quick: exercise 2's answer needs well under a second, and the
+    # clock starts after the imports (grader.py), so 6 s is ample even on a loaded machine.
+    result = grade_02(tmp_path, loop, limits=Limits(timeout=6))
     assert by_number(result)[1]["status"] == "timeout" and result["status"] == "timeout"
     assert by_number(result)[2]["points"] == by_number(result)[2]["max_points"]
     assert time.perf_counter() - start < 90
