@@ -49,8 +49,48 @@ def test_alternative_attention_implementations_pass():
         w = tf.nn.softmax(s, axis=-1)
         return tf.matmul(w, tf.constant(v)), w
 
-    for fn in (attention_keras_ops, attention_einsum_renormalized, attention_tensorflow):
+    def attention_float32_scaled_query(q, k, v, mask=None):     # float32 NumPy, q scaled first (a new array)
+        q, k, v = (np.asarray(a, "float32") for a in (q, k, v))
+        q = q / np.float32(np.sqrt(q.shape[-1]))
+        s = np.einsum("...qd,...kd->...qk", q, k)
+        if mask is not None:
+            s = np.where(mask, s, np.float32(-1e9))
+        e = np.exp(s - s.max(axis=-1, keepdims=True))
+        w = e / e.sum(axis=-1, keepdims=True)
+        return w @ v, w
+
+    def attention_additive_mask_in_place_on_its_own_arrays(q, k, v, mask=None):
+        scores = np.matmul(q, np.swapaxes(k, -1, -2))             # a new array: editing it in place is fine
+        scores /= np.sqrt(np.shape(q)[-1])
+        if mask is not None:
+            scores += np.where(mask, 0.0, -np.inf)                 # additive mask: 0 or -inf
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=-1, keepdims=True)
+        return scores @ v, scores
+
+    for fn in (attention_keras_ops, attention_einsum_renormalized, attention_tensorflow,
+               attention_float32_scaled_query, attention_additive_mask_in_place_on_its_own_arrays):
         _both(ex1, fn)
+
+
+def test_attention_edit_in_place_is_caught():
+    """produce hands the learner the case's own arrays, so Exercise.run sees `q /= ...` (it used to pass copies)."""
+    import pytest
+    from dlbasics.checks.core import CheckFailed
+
+    ex1 = lesson("14").EXERCISES[0]
+
+    def scales_k_in_place(q, k, v, mask=None):
+        k *= 1 / np.sqrt(np.shape(q)[-1])
+        s = np.asarray(q) @ np.swapaxes(k, -1, -2)
+        s = np.where(True if mask is None else mask, s, -np.inf)
+        w = np.exp(s - s.max(-1, keepdims=True))
+        w /= w.sum(-1, keepdims=True)
+        return w @ v, w
+
+    with pytest.raises(CheckFailed, match="changed its input in place"):
+        ex1.check(scales_k_in_place, quiet=True)
 
 
 def test_attention_reference_is_keras():
@@ -113,8 +153,56 @@ def test_transformer_block_alternatives_pass():
         x = x + a
         return keras.ops.convert_to_numpy(x + feed_forward(norm2(x)))
 
-    for fn in (post_norm, pre_norm_with_query_mask):
+    def pre_norm_masking_queries_and_keys(x, attention, feed_forward, norm1, norm2, mask=None):
+        m = None if mask is None else mask[:, :, None] & mask[:, None, :]     # padded rows differ: irrelevant
+        h = norm1(x)
+        x = x + attention(h, h, attention_mask=m)
+        return x + feed_forward(norm2(x))
+
+    def post_norm_tensorflow(x, attention, feed_forward, norm1, norm2, mask=None):   # tf ops, both masks
+        import tensorflow as tf
+
+        x = tf.constant(x)
+        m = None if mask is None else tf.logical_and(tf.constant(mask)[:, None, :], tf.constant(mask)[:, :, None])
+        x = norm1(tf.add(x, attention(query=x, value=x, key=x, attention_mask=m)))
+        return norm2(tf.add(x, feed_forward(x))).numpy()
+
+    def pre_norm_on_a_copy(x, attention, feed_forward, norm1, norm2, mask=None):
+        x = np.array(x)                                              # a copy: += no longer touches the caller's x
+        h = norm1(x)
+        x += np.asarray(attention(h, h, attention_mask=None if mask is None else mask[:, None, :]))
+        return x + np.asarray(feed_forward(norm2(x)))
+
+    for fn in (post_norm, pre_norm_with_query_mask, pre_norm_masking_queries_and_keys, post_norm_tensorflow,
+               pre_norm_on_a_copy):
         _both(ex3, fn)
+
+
+def test_transformer_block_mistakes_are_named():
+    """Each registered mistake of exercise 3 gets its own sentence, not the catch-all one."""
+    import pytest
+    from dlbasics.checks.core import CheckFailed
+    from wrong_answers import lesson14 as wrong
+
+    ex3 = lesson("14").EXERCISES[2]
+    expected = {
+        "block_without_attention_residual": "around the attention",
+        "block_without_feed_forward_residual": "around the feed-forward",
+        "block_residual_from_normalized_input": "adds the normalized x",
+        "block_ignores_the_mask": "padding positions are attended to",
+        "block_feed_forward_on_the_input": "works on the block's input",
+        "block_with_norms_swapped": "norm1 and norm2 are swapped",
+        "block_post_norm_with_norms_swapped": "norm1 and norm2 are swapped",
+        "block_pre_norm_attention_post_norm_feed_forward": "one arrangement for both",
+        "block_mask_on_the_query_axis": "on the wrong axis",
+        "block_adds_in_place": "changed its input in place",
+        "block_with_one_norm_for_both": "norm1 serves both",
+        "block_with_a_causal_mask": "the attention is causal",
+    }
+    assert set(expected) == {fn.__name__ for fn in wrong.WRONG[3]}
+    for name, words in expected.items():
+        with pytest.raises(CheckFailed, match=words):
+            ex3.check(getattr(wrong, name), quiet=True)
 
 
 def test_bpe_alternatives_pass():
@@ -138,7 +226,29 @@ def test_bpe_alternatives_pass():
             new[key] = new.get(key, 0) + c
         return list(best), new                                      # a list for the pair
 
+    def bpe_sort_key_and_join(word_counts):                         # one sort for count and ties, str.join
+        pairs = {}
+        for word, count in word_counts.items():
+            for i in range(len(word) - 1):
+                pairs[word[i], word[i + 1]] = pairs.get((word[i], word[i + 1]), 0) + count
+        if not pairs:
+            return None, word_counts
+        best = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        new = Counter()
+        for word, count in word_counts.items():
+            out, i = [], 0
+            while i < len(word):
+                if tuple(word[i:i + 2]) == best:
+                    out.append("".join(best))
+                    i += 2
+                else:
+                    out.append(word[i])
+                    i += 1
+            new[tuple(out)] += count
+        return best, new                                            # a Counter is a dict
+
     _both(ex4, bpe_sorted_ties)
+    _both(ex4, bpe_sort_key_and_join)
 
 
 def _lesson_code():

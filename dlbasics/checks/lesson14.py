@@ -79,7 +79,7 @@ class ScaledDotProductAttention(Exercise):
 
     def produce(self, fn, case):
         q, k, v, mask = case.args
-        got = fn(q.copy(), k.copy(), v.copy(), None if mask is None else mask.copy())
+        got = fn(q, k, v, mask)        # the case's own arrays: `run` then sees an edit in place (q /= ...)
         if got is None:
             raise CheckFailed("your function returned None. Did you forget `return output, weights`?")
         if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -244,6 +244,9 @@ class BPEMerge(Exercise):
                       "letters 'newer' contain 'wer'."),
             Case("ties: the smallest pair wins", ({("b", "c"): 2, ("a", "z"): 2, ("c", "a"): 1},),
                  hint="Among pairs with the same count, return the smallest one in Python's ordering of tuples."),
+            Case("ties: pairs compared symbol by symbol", ({("a", "z"): 2, ("ab", "c"): 2, ("a", "bd"): 2},),
+                 hint="Compare tied pairs as tuples, as min over (-count, pair) does: the first symbols, then the "
+                      "second ones (not the first symbols alone, nor the joined strings)."),
             Case("nothing left to merge", ({("the",): 4, ("a",): 2},),
                  hint="With no pair of neighbours anywhere, return (None, the same word counts)."),
             Case("words that become equal", ({("a", "b", "c"): 3, ("ab", "c"): 2, ("a", "b"): 1},),
@@ -303,7 +306,8 @@ class BPEMerge(Exercise):
                 return (f"{mine} never occurs as two neighbouring symbols inside one word: count pairs inside "
                         "each word only.")
             if counts[mine] < counts[pair]:
-                return f"{mine} is not the most frequent pair (weight each word's pairs by the word's count)."
+                return (f"{mine} is not the most frequent pair: count every occurrence of a pair inside a word (a "
+                        "pair repeated in a word counts each time), times the word's count.")
             return f"{mine} is as frequent as another pair; among ties, take the smallest pair."
         want = sorted(["\u241f".join(w), int(c)] for w, c in words.items())
         if got["words"] != want:
@@ -337,34 +341,48 @@ def _block_layers(seed, d, heads, d_ff):
     return attention, feed_forward, norm1, norm2
 
 
-def _block(x, layers, mask, kind):
+# A block variant is a set of changes to the correct pre-norm or post-norm block: the correct blocks
+# are {} on either; each mistake the check names is one entry of TransformerBlockExercise.MISTAKES.
+def _block(x, layers, mask, kind="pre", change=None):
+    """The output of a block: `kind` "pre" or "post", `change` (a dict) a mistake made in it:
+    attention_residual / feed_forward_residual=False (no residual), residual_from_norm (pre-norm: the
+    residual adds the normalized x), swap_norms (norm2 for the attention, norm1 for the feed-forward),
+    feed_forward_kind ("pre"/"post": the other arrangement for the second sub-layer only),
+    feed_forward_on_input (the feed-forward sees the block's input, not the attention's result),
+    same_norm (norm1 for both sub-layers), causal (a causal mask besides the padding one),
+    mask_axis ("keys", the right one; "queries"; "none")."""
     import keras
 
+    change = change or {}
     attention, feed_forward, norm1, norm2 = layers
-    padding = None if mask is None else np.asarray(mask, bool)[:, None, :]
+    if change.get("swap_norms"):
+        norm1, norm2 = norm2, norm1
+    if change.get("same_norm"):
+        norm2 = norm1
+    axis = change.get("mask_axis", "keys")
+    padding = None
+    if mask is not None and axis != "none":
+        padding = np.asarray(mask, bool)[:, None, :] if axis == "keys" else np.asarray(mask, bool)[:, :, None]
     x = keras.ops.convert_to_tensor(np.asarray(x, "float32"))
-    attend = lambda h: attention(h, h, attention_mask=padding)        # noqa: E731
-    if kind == "pre":
-        x = x + attend(norm1(x))
-        out = x + feed_forward(norm2(x))
-    elif kind == "post":
-        x = norm1(x + attend(x))
-        out = norm2(x + feed_forward(x))
-    elif kind == "no attention residual":
-        x = attend(norm1(x))
-        out = x + feed_forward(norm2(x))
-    elif kind == "no feed-forward residual":
-        x = x + attend(norm1(x))
-        out = feed_forward(norm2(x))
-    elif kind == "residual from the normalized input":
-        h = norm1(x)
-        x = h + attend(h)
-        h = norm2(x)
-        out = h + feed_forward(h)
-    elif kind == "no mask":
-        h = norm1(x)
-        x = x + attention(h, h)
-        out = x + feed_forward(norm2(x))
+
+    def sublayer(h, layer, norm, arrangement, residual):
+        if arrangement == "pre":
+            normed = norm(h)
+            base = normed if change.get("residual_from_norm") else h
+            return base + layer(normed) if residual else layer(normed)
+        return norm(h + layer(h)) if residual else norm(layer(h))
+
+    causal = bool(change.get("causal"))
+    attend = lambda h: attention(h, h, attention_mask=padding, use_causal_mask=causal)        # noqa: E731
+    first = sublayer(x, attend, norm1, kind, change.get("attention_residual", True))
+    second_kind = change.get("feed_forward_kind", kind)
+    residual = change.get("feed_forward_residual", True)
+    if change.get("feed_forward_on_input"):
+        h = norm2(x) if second_kind == "pre" else x
+        y = feed_forward(h)
+        out = (first + y if residual else y) if second_kind == "pre" else norm2(first + y if residual else y)
+    else:
+        out = sublayer(first, feed_forward, norm2, second_kind, residual)
     return keras.ops.convert_to_numpy(out).astype("float64")
 
 
@@ -385,7 +403,31 @@ class TransformerBlockExercise(Exercise):
             "what goes INTO a sub-layer; post-norm normalizes the sum that comes out. The padding mask goes to "
             "the attention as attention_mask, shaped (batch, 1, keys).")
     rtol, atol = 2e-4, 2e-4
-    KINDS = ("no attention residual", "no feed-forward residual", "residual from the normalized input", "no mask")
+    # (change, message): the mistakes the check names, each tried on the pre-norm and the post-norm block.
+    # Outputs are compared at the real tokens only (the mask's True positions): what a block computes at
+    # padding does not matter (a mask on the queries too changes it, and is right).
+    MISTAKES = (
+        ({"attention_residual": False}, "the input is not added back around the attention (missing residual)."),
+        ({"feed_forward_residual": False}, "the input is not added back around the feed-forward network "
+                                           "(missing residual)."),
+        ({"residual_from_norm": True}, "the residual adds the normalized x; add the sub-layer's input itself "
+                                       "(pre-norm) or normalize after adding (post-norm)."),
+        ({"swap_norms": True}, "norm1 and norm2 are swapped: norm1 belongs to the attention sub-layer, norm2 to "
+                               "the feed-forward sub-layer (each has its own learned scale and shift)."),
+        ({"same_norm": True}, "norm1 serves both sub-layers: the feed-forward sub-layer has its own, norm2 "
+                              "(another learned scale and shift)."),
+        ({"causal": True}, "the attention is causal: in this block every token may attend to every real token, "
+                           "also the later ones; only the padding mask hides keys."),
+        ({"feed_forward_kind": "post"}, "the attention sub-layer is pre-norm but the feed-forward sub-layer is "
+                                        "post-norm: use one arrangement for both."),
+        ({"feed_forward_kind": "pre"}, "the attention sub-layer is post-norm but the feed-forward sub-layer is "
+                                       "pre-norm: use one arrangement for both."),
+        ({"feed_forward_on_input": True}, "the feed-forward network works on the block's input: it should work on "
+                                          "the attention sub-layer's result (the sum after the residual)."),
+        ({"mask_axis": "queries"}, "the padding mask is on the wrong axis: it hides padded QUERIES, while the "
+                                   "keys (the last axis of the (batch, queries, keys) mask) must be hidden."),
+        ({"mask_axis": "none"}, "padding positions are attended to: pass the mask to the attention."),
+    )
 
     def cases(self, rng=None):
         r = np.random.default_rng(144)
@@ -399,7 +441,7 @@ class TransformerBlockExercise(Exercise):
             case.label = label
             if spec[-1]:
                 case.hint = ("Give the attention the padding mask as attention_mask, shaped (batch, 1, keys) so "
-                             "that it broadcasts over the queries: mask[:, None, :].")
+                             "that it broadcasts over the queries: every query may see the same real keys.")
             cases.append(case)
         if rng is not None:
             for i in range(3):
@@ -415,7 +457,7 @@ class TransformerBlockExercise(Exercise):
         d = x.shape[-1]
         attention, feed_forward, norm1, norm2 = _block_layers(case.kwargs["seed"], d, case.kwargs["heads"],
                                                               case.kwargs["d_ff"])
-        got = fn(x.copy(), attention, feed_forward, norm1, norm2, None if mask is None else mask.copy())
+        got = fn(x, attention, feed_forward, norm1, norm2, mask)   # the case's own arrays: `run` sees edits
         if got is None:
             raise CheckFailed("your function returned None. Did you forget `return`?")
         try:
@@ -426,32 +468,34 @@ class TransformerBlockExercise(Exercise):
             pass
         return as_array(got, "your function")
 
-    def reference(self, x, mask=None, *, seed, heads, d_ff, kind="pre"):
-        """The block's output (pre-norm by default; kind="post" for post-norm) with the case's layers."""
+    def reference(self, x, mask=None, *, seed, heads, d_ff, kind="pre", change=None):
+        """The block's output (pre-norm by default; kind="post" for post-norm; `change`: a mistake, see _block)."""
         layers = _block_layers(seed, x.shape[-1], heads, d_ff)
-        return _block(x, layers, mask, kind)
+        return _block(x, layers, mask, kind, change)
 
     def judge(self, got, case):
         x, mask = case.args
-        pre = self.reference(*case.args, **case.kwargs)
+        layers = _block_layers(case.kwargs["seed"], x.shape[-1], case.kwargs["heads"], case.kwargs["d_ff"])
+        pre = _block(x, layers, mask, "pre")
         if got.shape != pre.shape:
             return f"the output has shape {got.shape}; a block keeps the shape of its input, {pre.shape}."
-        if np.allclose(got, pre, rtol=self.rtol, atol=self.atol):
+        real = slice(None) if mask is None else np.asarray(mask, bool)       # (batch, T): the tokens that count
+
+        def same(want, where=real):
+            return np.allclose(got[where], want[where], rtol=self.rtol, atol=self.atol)
+
+        if same(pre) or same(_block(x, layers, mask, "post")):
             return None
-        post = self.reference(*case.args, **case.kwargs, kind="post")
-        if np.allclose(got, post, rtol=self.rtol, atol=self.atol):
-            return None
-        for kind in self.KINDS:
-            if kind == "no mask" and mask is None:
+        for change, message in self.MISTAKES:
+            if "mask_axis" in change and mask is None:
                 continue
-            if np.allclose(got, self.reference(*case.args, **case.kwargs, kind=kind), rtol=self.rtol, atol=self.atol):
-                return {"no attention residual": "the input is not added back around the attention (missing residual).",
-                        "no feed-forward residual": "the input is not added back around the feed-forward network "
-                                                    "(missing residual).",
-                        "residual from the normalized input": "the residual adds the normalized x; add the block's "
-                                                              "input x itself (pre-norm) or normalize after adding "
-                                                              "(post-norm).",
-                        "no mask": "padding positions are attended to: pass the mask to the attention."}[kind]
+            for kind in ("pre", "post"):
+                if (kind == "post" and "residual_from_norm" in change) or change.get("feed_forward_kind") == kind:
+                    continue                              # no such mistake there (or the correct block itself)
+                want = _block(x, layers, mask, kind, change)
+                # A mask on the queries leaves the real tokens as if unmasked: it shows at the padded ones.
+                if same(want, slice(None) if change.get("mask_axis") == "queries" else real):
+                    return message
         return ("the output is neither the pre-norm block nor the post-norm block (the order of the layers, the "
                 "residual connections or the mask differ).")
 

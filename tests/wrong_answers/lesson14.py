@@ -93,6 +93,18 @@ def attention_transposes_with_dot_t(q, k, v, mask=None):
     return weights @ v, weights
 
 
+
+@wrong(1)
+def attention_scales_q_in_place(q, k, v, mask=None):
+    q, k, v = (np.asarray(a, dtype="float64") for a in (q, k, v))    # the same arrays when given float64
+    q /= np.sqrt(q.shape[-1])                                        # the caller's q is divided too
+    scores = q @ np.swapaxes(k, -1, -2)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    weights = _softmax(scores)
+    return weights @ v, weights
+
+
 # ---- Exercise 2 ----------------------------------------------------------------------------
 @wrong(2)
 def causal_mask_strict(n_queries, n_keys):
@@ -262,6 +274,37 @@ def bpe_keeps_only_the_last_count(word_counts):
     return best, {_merge_left_to_right(w, best): c for w, c in word_counts.items()}   # equal words overwrite
 
 
+
+@wrong(4)
+def bpe_ties_by_joined_string(word_counts):
+    pairs = _weighted_pairs(word_counts)
+    if not pairs:
+        return None, dict(word_counts)
+    best = min(pairs, key=lambda p: (-pairs[p], p[0] + p[1]))      # ('ab', 'c') before ('a', 'bd')
+    return _apply(word_counts, best, _merge_left_to_right)
+
+
+@wrong(4)
+def bpe_ties_by_first_symbol(word_counts):
+    pairs = _weighted_pairs(word_counts)
+    if not pairs:
+        return None, dict(word_counts)
+    best = min(pairs, key=lambda p: (-pairs[p], p[0]))             # second symbols never compared
+    return _apply(word_counts, best, _merge_left_to_right)
+
+
+@wrong(4)
+def bpe_counts_each_pair_once_per_word(word_counts):
+    pairs = Counter()
+    for word, count in word_counts.items():
+        for p in set(zip(word, word[1:])):                   # 'a a a a' holds (a, a) three times, counted once
+            pairs[p] += count
+    best = _best(pairs)
+    if best is None:
+        return None, dict(word_counts)
+    return _apply(word_counts, best, _merge_left_to_right)
+
+
 # ---- Exercise 3 ----------------------------------------------------------------------------
 def _padding(mask):
     return None if mask is None else np.asarray(mask, bool)[:, None, :]
@@ -301,3 +344,52 @@ def block_feed_forward_on_the_input(x, attention, feed_forward, norm1, norm2, ma
     h = norm1(x)
     a = x + attention(h, h, attention_mask=_padding(mask))
     return a + feed_forward(norm2(x))                        # the FFN never sees the attention's output
+
+
+@wrong(3)
+def block_with_norms_swapped(x, attention, feed_forward, norm1, norm2, mask=None):
+    h = norm2(x)                                             # norm2 before the attention, norm1 before the FFN
+    x = x + attention(h, h, attention_mask=_padding(mask))
+    return x + feed_forward(norm1(x))
+
+
+@wrong(3)
+def block_post_norm_with_norms_swapped(x, attention, feed_forward, norm1, norm2, mask=None):
+    x = norm2(x + attention(x, x, attention_mask=_padding(mask)))
+    return norm1(x + feed_forward(x))
+
+
+@wrong(3)
+def block_pre_norm_attention_post_norm_feed_forward(x, attention, feed_forward, norm1, norm2, mask=None):
+    h = norm1(x)
+    x = x + attention(h, h, attention_mask=_padding(mask))
+    return norm2(x + feed_forward(x))                        # the two sub-layers arranged differently
+
+
+@wrong(3)
+def block_mask_on_the_query_axis(x, attention, feed_forward, norm1, norm2, mask=None):
+    padding = None if mask is None else np.asarray(mask, bool)[:, :, None]    # (batch, queries, 1)
+    h = norm1(x)
+    x = x + attention(h, h, attention_mask=padding)
+    return x + feed_forward(norm2(x))
+
+
+@wrong(3)
+def block_adds_in_place(x, attention, feed_forward, norm1, norm2, mask=None):
+    h = norm1(x)
+    x += np.asarray(attention(h, h, attention_mask=_padding(mask)))   # += on a NumPy x: the caller's array changes
+    return x + feed_forward(norm2(x))
+
+
+@wrong(3)
+def block_with_one_norm_for_both(x, attention, feed_forward, norm1, norm2, mask=None):
+    h = norm1(x)
+    x = x + attention(h, h, attention_mask=_padding(mask))
+    return x + feed_forward(norm1(x))
+
+
+@wrong(3)
+def block_with_a_causal_mask(x, attention, feed_forward, norm1, norm2, mask=None):
+    h = norm1(x)                                             # a decoder's mask in an encoder block
+    x = x + attention(h, h, attention_mask=_padding(mask), use_causal_mask=True)
+    return x + feed_forward(norm2(x))
