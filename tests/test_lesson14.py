@@ -270,3 +270,21 @@ def test_training_scripts_use_the_lessons_code():
     for script in ("train_gpt_hamlet.py", "pretrain_review_encoder.py"):
         for statement in _shared_block(script):
             assert statement in code, f"scripts/{script} and the lesson differ in:\n{statement[:300]}"
+
+
+def test_other_mistakes_get_their_own_sentence():
+    """The mistakes added in the second read of exercises 1, 2 and 4 fail for the right reason."""
+    import pytest
+    from dlbasics.checks.core import CheckFailed
+    from wrong_answers import lesson14 as wrong
+
+    exercises = lesson("14").EXERCISES
+    expected = [(1, "attention_scales_q_in_place", "changed its input in place"),
+                (1, "attention_adds_the_boolean_mask", "False get weight"),
+                (2, "causal_mask_sees_the_next_token", "keys that come after them"),
+                (4, "bpe_ties_by_joined_string", "among ties, take the smallest pair"),
+                (4, "bpe_ties_by_first_symbol", "among ties, take the smallest pair"),
+                (4, "bpe_counts_each_pair_once_per_word", "counts each time")]
+    for number, name, words in expected:
+        with pytest.raises(CheckFailed, match=words):
+            exercises[number - 1].check(getattr(wrong, name), quiet=True)

@@ -93,7 +93,6 @@ def attention_transposes_with_dot_t(q, k, v, mask=None):
     return weights @ v, weights
 
 
-
 @wrong(1)
 def attention_scales_q_in_place(q, k, v, mask=None):
     q, k, v = (np.asarray(a, dtype="float64") for a in (q, k, v))    # the same arrays when given float64
@@ -101,6 +100,15 @@ def attention_scales_q_in_place(q, k, v, mask=None):
     scores = q @ np.swapaxes(k, -1, -2)
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
+    weights = _softmax(scores)
+    return weights @ v, weights
+
+
+@wrong(1)
+def attention_adds_the_boolean_mask(q, k, v, mask=None):
+    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
+    if mask is not None:
+        scores = scores + mask                        # True counts 1, False 0: hidden keys keep most of their weight
     weights = _softmax(scores)
     return weights @ v, weights
 
@@ -125,6 +133,11 @@ def causal_mask_upper_triangle(n_queries, n_keys):
 def causal_mask_additive(n_queries, n_keys):
     allowed = np.tril(np.ones((n_queries, n_keys), dtype=bool), k=n_keys - n_queries)
     return np.where(allowed, 0.0, -np.inf)
+
+
+@wrong(2)
+def causal_mask_sees_the_next_token(n_queries, n_keys):
+    return np.tril(np.ones((n_queries, n_keys), dtype=bool), k=n_keys - n_queries + 1)   # off by one
 
 
 # ---- Exercise 4 ----------------------------------------------------------------------------
@@ -272,7 +285,6 @@ def bpe_keeps_only_the_last_count(word_counts):
     if best is None:
         return None, dict(word_counts)
     return best, {_merge_left_to_right(w, best): c for w, c in word_counts.items()}   # equal words overwrite
-
 
 
 @wrong(4)
