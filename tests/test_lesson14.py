@@ -129,7 +129,12 @@ def test_causal_mask_alternatives_and_keras():
         full = tf.linalg.band_part(tf.ones((nk, nk), tf.bool), -1, 0)
         return full[nk - nq:]
 
-    for fn in (mask_tril, mask_loops, mask_tensorflow):
+    def mask_keras_ops(n_queries, n_keys):                           # a Keras tensor: positions compared
+        query_positions = keras.ops.arange(n_keys - n_queries, n_keys)
+        return keras.ops.greater_equal(keras.ops.expand_dims(query_positions, 1),
+                                       keras.ops.expand_dims(keras.ops.arange(n_keys), 0))
+
+    for fn in (mask_tril, mask_loops, mask_tensorflow, mask_keras_ops):
         _both(ex2, fn)
     layer = keras.layers.MultiHeadAttention(1, 2)
     for n in (1, 3, 6):
