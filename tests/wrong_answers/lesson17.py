@@ -150,6 +150,14 @@ def q_sample_noise_of_one_step(x0, t, noise, betas):
 
 
 @wrong(3)
+def q_sample_scales_x0_in_place(x0, t, noise, betas):
+    # right values, but the caller's x0 is overwritten (np.asarray of a float64 array is no copy)
+    x0 = np.asarray(x0, dtype="float64")
+    x0 *= _bcast(np.sqrt(np.cumprod(1 - betas)[t]), x0)
+    return x0 + _bcast(np.sqrt(1 - np.cumprod(1 - betas)[t]), x0) * noise
+
+
+@wrong(3)
 def q_sample_first_step_for_everyone(x0, t, noise, betas):
     # one step for the whole batch (the first row's), not one per example
     ab = np.cumprod(1 - betas)[np.ravel(t)[0]]
@@ -236,3 +244,12 @@ def ddpm_step_noise_inside_the_bracket(x_t, t, eps_hat, z, betas):
     ab = np.cumprod(1 - betas)
     inner = x_t - betas[t] / np.sqrt(1 - ab[t]) * eps_hat + (np.sqrt(betas[t]) * z if t > 0 else 0.0)
     return inner / np.sqrt(1 - betas[t])
+
+
+@wrong(4)
+def ddpm_step_edits_x_t_in_place(x_t, t, eps_hat, z, betas):
+    # right values, but the caller's x_t is overwritten
+    x_t = np.asarray(x_t, dtype="float64")
+    x_t -= betas[t] / np.sqrt(1 - np.cumprod(1 - betas)[t]) * eps_hat
+    x_t /= np.sqrt(1 - betas[t])
+    return x_t if t == 0 else x_t + np.sqrt(betas[t]) * z
