@@ -341,14 +341,15 @@ def _block_layers(seed, d, heads, d_ff):
     return attention, feed_forward, norm1, norm2
 
 
-# A block variant is a set of changes to the correct pre-norm or post-norm block: the correct blocks
-# are {} on either; each mistake the check names is one entry of TransformerBlockExercise.MISTAKES.
+# The correct blocks are kind "pre" and kind "post" with no change; each mistake the check names is a
+# change to them, one entry of TransformerBlockExercise.MISTAKES.
 def _block(x, layers, mask, kind="pre", change=None):
     """The output of a block: `kind` "pre" or "post", `change` (a dict) a mistake made in it:
     attention_residual / feed_forward_residual=False (no residual), residual_from_norm (pre-norm: the
     residual adds the normalized x), swap_norms (norm2 for the attention, norm1 for the feed-forward),
     feed_forward_kind ("pre"/"post": the other arrangement for the second sub-layer only),
-    feed_forward_on_input (the feed-forward sees the block's input, not the attention's result),
+    feed_forward_on_input (the feed-forward sees the block's input, not the attention's result; the
+    residual kept),
     same_norm (norm1 for both sub-layers), causal (a causal mask besides the padding one),
     mask_axis ("keys", the right one; "queries"; "none")."""
     import keras
@@ -376,13 +377,11 @@ def _block(x, layers, mask, kind="pre", change=None):
     attend = lambda h: attention(h, h, attention_mask=padding, use_causal_mask=causal)        # noqa: E731
     first = sublayer(x, attend, norm1, kind, change.get("attention_residual", True))
     second_kind = change.get("feed_forward_kind", kind)
-    residual = change.get("feed_forward_residual", True)
     if change.get("feed_forward_on_input"):
-        h = norm2(x) if second_kind == "pre" else x
-        y = feed_forward(h)
-        out = (first + y if residual else y) if second_kind == "pre" else norm2(first + y if residual else y)
+        y = feed_forward(norm2(x) if second_kind == "pre" else x)
+        out = first + y if second_kind == "pre" else norm2(first + y)
     else:
-        out = sublayer(first, feed_forward, norm2, second_kind, residual)
+        out = sublayer(first, feed_forward, norm2, second_kind, change.get("feed_forward_residual", True))
     return keras.ops.convert_to_numpy(out).astype("float64")
 
 
