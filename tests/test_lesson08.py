@@ -58,8 +58,15 @@ def test_alternative_dropouts_pass():
         keep = tf.random.stateless_uniform(tf.shape(x), seed=(seed, 0)) >= rate
         return tf.where(keep, x / (1 - rate), tf.zeros_like(x))
 
+    def dropout_legacy_random_state(x, rate, training, seed=0):
+        """NumPy's legacy RandomState, seeded: the same seed gives the same mask."""
+        x = np.array(x, dtype=float)
+        if training:
+            x *= (np.random.RandomState(seed).uniform(size=x.shape) > rate) / (1 - rate)
+        return x
+
     ex = lesson("08").EXERCISES[1]
-    for fn in (dropout_binomial, dropout_float32_tensor):
+    for fn in (dropout_binomial, dropout_float32_tensor, dropout_legacy_random_state):
         _all_cases(ex, fn)
 
 
@@ -102,3 +109,25 @@ def test_a_batch_norm_network_passes_the_fix_check():
         return model
 
     lesson("08").exercise_4(fixed_model)
+
+
+def test_a_residual_network_passes_the_fix_check():
+    """Functional API, each block's two Dense layers in a nested Sequential: the longest Dense chain
+    runs through all of them (14 hidden layers), although the skips give shorter paths too."""
+    import keras
+
+    def fixed_model():
+        inputs = keras.Input((2,))
+        h = keras.layers.Dense(32, activation="relu", kernel_initializer="he_normal")(inputs)
+        for _ in range(6):
+            f = keras.Sequential([keras.layers.Dense(32, activation="relu", kernel_initializer="he_normal"),
+                                  keras.layers.Dense(32, kernel_initializer="zeros")])
+            h = keras.layers.Add()([h, f(h)])
+        h = keras.layers.Dense(32, activation="relu", kernel_initializer="he_normal")(h)
+        model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h))
+        model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["accuracy"])
+        return model
+
+    ex = lesson("08").EXERCISES[3]
+    assert len(lesson("08")._dense_chain(fixed_model())) - 1 == 14
+    ex.check(fixed_model, quiet=True)

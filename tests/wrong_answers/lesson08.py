@@ -125,6 +125,60 @@ def dropout_ignores_training(x, rate, training, seed=0):
 
 
 @wrong(2)
+def dropout_one_decision_per_example(x, rate, training, seed=0):
+    """Keeps or drops whole examples (a mask of shape (n, 1, ...))."""
+    x = np.asarray(x, float)
+    if not training:
+        return x
+    keep = np.random.default_rng(seed).random((len(x),) + (1,) * (x.ndim - 1)) >= rate
+    return x * keep / (1 - rate)
+
+
+@wrong(2)
+def dropout_mask_per_feature(x, rate, training, seed=0):
+    """One decision per feature (the last axis), broadcast over the rest."""
+    x = np.asarray(x, float)
+    if not training:
+        return x
+    keep = np.random.default_rng(seed).random(x.shape[-1]) >= rate
+    return x * keep / (1 - rate)
+
+
+@wrong(2)
+def dropout_global_rng(x, rate, training, seed=0):
+    """NumPy's global generator: the seed is ignored, a second call drops other values."""
+    x = np.asarray(x, float)
+    if not training:
+        return x
+    return np.where(np.random.random(x.shape) >= rate, x / (1 - rate), 0.0)
+
+
+@wrong(2)
+def dropout_unseeded_generator(x, rate, training, seed=0):
+    x = np.asarray(x, float)
+    if not training:
+        return x
+    return np.where(np.random.default_rng().random(x.shape) >= rate, x / (1 - rate), 0.0)
+
+
+@wrong(2)
+def dropout_fixed_seed(x, rate, training, seed=0):
+    """default_rng(0) whatever `seed` says: every seed gives the same mask."""
+    return _dropout(x, rate, training, 0)
+
+
+@wrong(2)
+def dropout_zeroes_in_place(x, rate, training, seed=0):
+    """np.asarray keeps the caller's float64 array; the edits below change it."""
+    x = np.asarray(x, dtype="float64")
+    if training and rate > 0:
+        keep = np.random.default_rng(seed).random(x.shape) >= rate
+        x[~keep] = 0.0
+        x /= 1 - rate
+    return x
+
+
+@wrong(2)
 def dropout_with_keras_layer(x, rate, training, seed=0):
     """The library's layer does the whole exercise: refused."""
     return keras.layers.Dropout(rate, seed=seed)(x, training=training)
@@ -224,6 +278,33 @@ def fixed_model_relu_only():
 @wrong(4)
 def fixed_model_made_shallow():
     return _deep(activation="relu", init="he_normal", optimizer=keras.optimizers.Adam(3e-3), depth=3)
+
+
+@wrong(4)
+def fixed_model_deep_branch_bypassed():
+    """The 12 sigmoid layers kept, in a branch that a 2-layer ReLU path goes around (concatenated before the
+    output): 12 layers in a row, but nothing trains through them (a second reader's model that passed)."""
+    inputs = keras.Input((2,))
+    deep = inputs
+    for _ in range(12):
+        deep = keras.layers.Dense(32, activation="sigmoid")(deep)
+    short = keras.layers.Dense(64, activation="relu")(inputs)
+    short = keras.layers.Dense(64, activation="relu")(short)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(keras.layers.Concatenate()([deep, short]))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@wrong(4)
+def fixed_model_layers_side_by_side():
+    """Twelve Dense layers, but in parallel: two layers deep."""
+    inputs = keras.Input((2,))
+    wide = keras.layers.Concatenate()([keras.layers.Dense(8, activation="relu")(inputs) for _ in range(12)])
+    hidden = keras.layers.Dense(64, activation="relu")(wide)
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(hidden))
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
 
 
 @wrong(4)
