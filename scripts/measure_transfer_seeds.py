@@ -7,7 +7,9 @@ scored only for the final report. Prints one line per seed and recipe, then the 
 
 Run:  nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py [first_seed] [n_seeds] [mode]
 mode "choose" sweeps the learning rates and epochs (validation only), "report" (default) runs
-the lesson's recipes and prints validation and test accuracy.
+the lesson's recipes and prints validation and test accuracy, "scratch" trains only the from-scratch
+model, for SCRATCH_EPOCHS epochs (default 100), and prints its validation and test accuracy (the
+longer baseline that "choose" preferred, to compare with the fine-tuned test accuracies of "report").
 """
 import os
 import sys
@@ -56,6 +58,21 @@ def accuracy(model, x, y):
     return float((np.asarray(model(x, training=False)).argmax(1) == y).mean())
 
 
+def fit_passes(model, x, y, epochs, batch=20, chunk=20):
+    """`epochs` shuffled passes over (x, y) in batches of `batch`, as the lesson trains: one repeating
+    tf.data pipeline, fitted `chunk` passes per Keras epoch (the same steps as fit(x, y, epochs=epochs),
+    with Keras's fixed cost per epoch paid epochs / chunk times)."""
+    import tensorflow as tf
+
+    per_pass = len(x) // batch
+    data_ = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), reshuffle_each_iteration=True)
+             .batch(batch, drop_remainder=True).repeat())
+    chunk = min(chunk, epochs)
+    assert epochs % chunk == 0
+    model.fit(data_, epochs=epochs // chunk, steps_per_epoch=chunk * per_pass, shuffle=False, verbose=0)
+    return model
+
+
 def scratch(seed, train, lr=3e-3, epochs=100, batch=20):
     keras.utils.set_random_seed(seed)
     model = keras.models.clone_model(pretrained())           # same architecture, fresh weights
@@ -63,8 +80,7 @@ def scratch(seed, train, lr=3e-3, epochs=100, batch=20):
     steps = epochs * (len(x) // batch)
     model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, steps)),
                   "sparse_categorical_crossentropy", steps_per_execution=len(x) // batch)
-    model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0)
-    return model
+    return fit_passes(model, x, y, epochs, batch)
 
 
 def features_model(base):
@@ -95,8 +111,7 @@ def fine_tune(seed, train, lr=1e-3, epochs=40, batch=20, top=("stage3",), bn_mod
     steps = epochs * (len(x) // batch)
     model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, steps)),
                   "sparse_categorical_crossentropy", steps_per_execution=len(x) // batch)
-    model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0)
-    return model
+    return fit_passes(model, x, y, epochs, batch)
 
 
 def main():
@@ -115,6 +130,14 @@ def main():
             for seed in range(first, first + n):
                 accs.append(accuracy(fn(seed), *val))
             print(f"{name:45s} validation {np.mean(accs):.3f} (min {min(accs):.3f}, max {max(accs):.3f}) "
+                  f"[{time.time() - t:.0f} s]", flush=True)
+        return
+    if mode == "scratch":
+        epochs = int(os.environ.get("SCRATCH_EPOCHS", 100))
+        for seed in range(first, first + n):
+            t = time.time()
+            model = scratch(seed, train, epochs=epochs)
+            print(f"seed {seed}: scratch x{epochs} val {accuracy(model, *val):.3f} test {accuracy(model, *test):.3f} "
                   f"[{time.time() - t:.0f} s]", flush=True)
         return
     margins = []

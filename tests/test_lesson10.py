@@ -76,8 +76,22 @@ def test_alternative_freezing_passes():
                 layer.name.startswith(tuple(top)) and not isinstance(layer, keras.layers.BatchNormalization))
         return model
 
-    l10.exercise_2(prepare_by_name_sets)
-    l10.exercise_2(prepare_compile_then_flags)
+    def prepare_with_loss_function(model, top, learning_rate):
+        """The loss as a function, get_layer for the head, a set of names to unfreeze, a metric object."""
+        unfreeze = {layer.name for layer in model.layers if layer.name.split("_")[0] in top
+                    and layer.__class__.__name__ != "BatchNormalization"}
+        for layer in model.layers:
+            layer.trainable = layer.name in unfreeze
+        model.get_layer("head").trainable = True
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                      loss=keras.losses.sparse_categorical_crossentropy,
+                      metrics=[keras.metrics.SparseCategoricalAccuracy()])
+        return model
+
+    for fn in (prepare_by_name_sets, prepare_compile_then_flags, prepare_with_loss_function):
+        l10.exercise_2(fn)
+        ex = l10.EXERCISES[1]
+        ex.check(fn, cases=ex.cases(np.random.default_rng(2))[len(ex.cases()):], quiet=True)
 
 
 def test_a_logits_recipe_passes():
@@ -124,3 +138,30 @@ def test_shipped_backbone_and_the_task_split():
     assert xl.shape == (100, 28, 28, 1) and np.bincount(yl).tolist() == [20] * 5
     assert xv.shape == (1000, 28, 28, 1) and np.bincount(yv).tolist() == [200] * 5
     assert xl.max() > 1                       # raw pixels, as the backbone expects
+
+
+def test_alternative_stack_summaries_pass():
+    """Exercise 4 computed differently: the receptive field backwards from the output pixel, sizes with
+    math.ceil, NumPy integers, and the output as a list."""
+    import math
+
+    l10 = lesson("10")
+
+    def stack_summary_backwards(layers, size, channels):
+        r = 1
+        for _, k, s, _ in reversed(layers):        # an output pixel sees k pixels, s apart, of the layer below
+            r = (r - 1) * s + k
+        params, n, c = np.int64(0), size, channels
+        for kind, k, s, f in layers:
+            if kind == "pool":
+                n = math.floor((n - k) / s) + 1
+                continue
+            depthwise = k * k * c if kind == "separable" else 0
+            params += depthwise + (c if kind == "separable" else k * k * c) * f + f
+            n, c = math.ceil(n / s), f
+        return {"receptive_field": np.int64(r), "output": [n, n, c], "params": params}
+
+    l10.exercise_4(stack_summary_backwards)
+    ex = l10.EXERCISES[3]
+    for seed in range(3):
+        ex.check(stack_summary_backwards, cases=ex.cases(np.random.default_rng(seed))[len(ex.cases()):], quiet=True)

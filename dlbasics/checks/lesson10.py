@@ -3,7 +3,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .core import as_compiled_model, Case, CheckFailed, compare_arrays, Exercise, exercises
+from .core import (as_compiled_model, as_whole_number, Case, CheckFailed, compare_arrays, Exercise, exercises,
+                   output_head)
 
 # The transfer task: the shipped backbone (data/models/resnet_fashion5.keras) learned Fashion-MNIST
 # classes 0, 2, 5, 7, 8 (T-shirt/top, Pullover, Sandal, Sneaker, Bag); the new task is the other
@@ -281,10 +282,12 @@ def _learning_rate(optimizer):
 
 class FreezeUnfreeze(Exercise):
     number, title = 2, "prepare_fine_tuning"
-    hint = ("Walk over model.layers: a layer trains if it is the head, or if its name starts with one of the "
-            "`top` prefixes and it is not a BatchNormalization layer; every other layer gets trainable = False. "
-            "Then compile again (a new optimizer with the learning rate), because Keras builds the training "
-            "step from the trainable weights it sees at compile time.")
+    hint = ("Walk over model.layers of the model you were given (its pretrained weights are the point): a layer "
+            "trains if it is the head, or if its name starts with one of the `top` prefixes and it is not a "
+            "BatchNormalization layer; every other layer gets trainable = False. Then compile again, with "
+            "keras.optimizers.Adam(learning_rate) and the loss that matches the softmax head: the model has "
+            "been trained already, and Keras keeps using the training step it built at the first fit after "
+            "the last compile, with the trainable weights of that moment.")
 
     def cases(self, rng=None):
         spec = [(("stage2", "stage3"), 3e-4)]       # one case: each one trains a small network twice
@@ -307,10 +310,12 @@ class FreezeUnfreeze(Exercise):
         tf.get_logger().setLevel("ERROR")         # no retracing warnings from the check's many small models
         top, lr = case.args
         model = probe_model(case.kwargs["seed"])
+        arrived = _snapshot(model)
         got = fn(model, tuple(top), lr)
         as_compiled_model(got)
         if not isinstance(got, keras.Model) or [layer.name for layer in got.layers] != [layer.name for layer in model.layers]:
             raise CheckFailed("return the model you were given (the same layers), prepared and compiled.")
+        output_head(got)              # softmax head: a loss on probabilities (from_logits=True would squash twice)
         trainable = {layer.name: bool(layer.trainable) for layer in got.layers if layer.weights}
         try:
             lr_got = _learning_rate(got.optimizer)
@@ -318,6 +323,9 @@ class FreezeUnfreeze(Exercise):
             raise CheckFailed("the check cannot read the optimizer's learning rate: compile with "
                               "keras.optimizers.Adam(learning_rate).") from None
         before = _snapshot(got)
+        kept = {name: name in before and len(ws) == len(before[name])
+                and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(ws, before[name]))
+                for name, ws in arrived.items()}
         x, y = _probe_batch(case.kwargs["seed"] + 1)
         try:
             got.fit(x, y, batch_size=16, epochs=1, verbose=0)
@@ -326,7 +334,8 @@ class FreezeUnfreeze(Exercise):
         after = _snapshot(got)
         changed = {name: [bool(np.any(a != b)) for a, b in zip(before[name], after[name])] for name in before}
         bn = {layer.name for layer in got.layers if isinstance(layer, keras.layers.BatchNormalization)}
-        return {"trainable": trainable, "changed": changed, "lr": lr_got, "bn": sorted(bn)}
+        return {"trainable": trainable, "changed": changed, "lr": lr_got, "bn": sorted(bn), "kept": kept,
+                "model_trainable": bool(got.trainable), "optimizer": type(got.optimizer).__name__}
 
     def reference(self, model, top, learning_rate):
         import keras
@@ -341,6 +350,16 @@ class FreezeUnfreeze(Exercise):
     def judge(self, got, case):
         top, lr = case.args
         bn = set(got["bn"])
+        lost = [name for name, same in got["kept"].items() if not same]
+        if lost:
+            return (f"{len(lost)} layer(s), '{lost[0]}' first, no longer have the weights the model arrived with: "
+                    "the pretrained (and probe-trained) weights are what fine-tuning starts from. Change the flags "
+                    "of the model you were given; don't rebuild, clone (keras.models.clone_model draws fresh "
+                    "random weights) or re-initialise it.")
+        if not got["model_trainable"]:
+            return ("the model's own flag is model.trainable = False, which freezes every layer inside it whatever "
+                    "their own flags say: nothing would train. Leave the model itself trainable and set "
+                    "`trainable` on each of its layers.")
         for name, flag in got["trainable"].items():
             in_top = name.startswith(tuple(top)) if top else False
             if name == "head" and not flag:
@@ -353,6 +372,10 @@ class FreezeUnfreeze(Exercise):
             if name != "head" and name not in bn and flag != in_top:
                 return (f"layer '{name}' is {'trainable' if flag else 'frozen'}, but it should be "
                         f"{'trainable (it is in the top blocks)' if in_top else 'frozen (it is not in the top blocks)'}.")
+        if got["optimizer"] != "Adam":
+            return (f"the model is compiled with {got['optimizer']}; the exercise asks for "
+                    "keras.optimizers.Adam(learning_rate): the lesson's learning rates (0.01 for the probe, 0.001 "
+                    "for fine-tuning) are rates for Adam, and another optimizer at the same rate trains differently.")
         if not np.isclose(got["lr"], lr, rtol=1e-3):
             return ("the optimizer's learning rate is not the one asked for: did you compile again with a new "
                     "optimizer? (The model arrives compiled with the probe's larger learning rate.)")
@@ -360,8 +383,8 @@ class FreezeUnfreeze(Exercise):
             should_train = got["trainable"][name]
             if should_train and not moved[0]:
                 return (f"layer '{name}' is marked trainable but did not change during training: the model was not "
-                        "compiled again after the change (Keras builds the training step from the trainable "
-                        "weights it saw when it was compiled).")
+                        "compiled again after the change (a model that has been trained keeps the training step "
+                        "Keras built at its first fit after compile, with the trainable weights of that moment).")
             if not should_train and any(moved):
                 return (f"layer '{name}' is frozen but its weights changed during training"
                         + (" (its moving statistics: a BN layer ran in training mode)." if name in bn else "."))
@@ -383,7 +406,8 @@ class TransferRecipe(Exercise):
     number, title = 3, "transfer"
     hint = ("Reuse the pretrained network: a new head on its 64 features (the 'gap' layer), trained first "
             "with the backbone frozen; then unfreeze the top stage with a learning rate about 10 times "
-            "smaller than the probe's, BatchNorm layers kept frozen. Training from scratch on 100 images rarely gets there.")
+            "smaller than the probe's, BatchNorm layers kept frozen. Training from scratch for 100 epochs stayed "
+            "below the bar in the course's runs.")
 
     def cases(self, rng=None):
         seed = 0 if rng is None else int(rng.integers(1 << 31))
@@ -449,5 +473,113 @@ class TransferRecipe(Exercise):
         return f"validation accuracy {self.accuracy:.3f} (the bar is {MIN_ACCURACY})."
 
 
-EXERCISES = [ResidualBlock(), FreezeUnfreeze(), TransferRecipe()]
+# ---- exercise 4: what a stack of layers does, from its shapes alone ----------------------------
+def _stack_model(layers, size, channels):
+    """The stack as a Keras model: "conv" = Conv2D (bias, padding "same"), "separable" = SeparableConv2D
+    (bias, padding "same"), "pool" = MaxPooling2D(kernel, stride) (padding "valid")."""
+    import keras
+
+    L = keras.layers
+    inputs = h = keras.Input((size, size, channels))
+    for kind, k, s, f in layers:
+        if kind == "conv":
+            h = L.Conv2D(f, k, strides=s, padding="same")(h)
+        elif kind == "separable":
+            h = L.SeparableConv2D(f, k, strides=s, padding="same")(h)
+        else:
+            h = L.MaxPooling2D(k, s)(h)
+    return keras.Model(inputs, h)
+
+
+class StackSummary(Exercise):
+    number, title = 4, "stack_summary"
+    hint = ("Walk the layers in order, carrying the current height/width, channel count, receptive field r and "
+            "jump j (the input-pixel distance between neighbouring outputs). Sections 1 and 4 have each formula; "
+            "lesson 09 has the output size of 'same' and 'valid' layers.")
+
+    def cases(self, rng=None):
+        spec = [
+            ("one 3x3 convolution", [("conv", 3, 1, 8)], 28, 1,
+             "A convolution has (k*k*c_in + 1)*c_out parameters; one 3x3 layer sees 3x3 pixels."),
+            ("VGG-style: two 3x3 convolutions, then 2x2 pooling", [("conv", 3, 1, 16), ("conv", 3, 1, 16),
+                                                                    ("pool", 2, 2, None)], 28, 3,
+             "Pooling has no parameters and keeps the channels; 'valid' pooling gives floor((n - k) / s) + 1."),
+            ("a stride-2 convolution, then two 3x3", [("conv", 3, 2, 8), ("conv", 3, 1, 8), ("conv", 3, 1, 8)], 16, 2,
+             "After a stride of 2, every later layer's k - 1 extra pixels are counted in steps of the jump, "
+             "which the stride multiplied."),
+            ("odd size, stride 2, padding 'same'", [("conv", 5, 2, 4), ("conv", 3, 2, 6)], 7, 1,
+             "With padding 'same' the output size is n / s rounded UP: a 7-pixel row with stride 2 keeps 4 positions."),
+            ("a separable convolution after a convolution", [("conv", 3, 1, 16), ("separable", 3, 1, 32)], 14, 3,
+             "SeparableConv2D: k*k weights per input channel (depthwise), then c_in*c_out pointwise weights, "
+             "plus one bias per output channel."),
+            ("a MobileNet-like mix", [("conv", 3, 2, 8), ("separable", 3, 1, 16), ("separable", 3, 2, 32),
+                                      ("pool", 3, 2, None), ("separable", 5, 1, 24)], 33, 3, ""),
+        ]
+        if rng is not None:
+            for i in range(4):
+                size = n = int(rng.integers(20, 40))
+                layers = []
+                for _ in range(int(rng.integers(2, 6))):
+                    kind = str(rng.choice(["conv", "separable", "pool"], p=[0.45, 0.35, 0.2]))
+                    if kind == "pool" and n >= 3:
+                        k = int(rng.choice([2, 3]))
+                        s = int(rng.choice([1, 2])) if k == 3 else 2
+                        layers.append(("pool", k, s, None))
+                        n = (n - k) // s + 1
+                    else:
+                        kind = "conv" if kind == "pool" else kind
+                        s = int(rng.choice([1, 1, 2]))
+                        layers.append((kind, int(rng.choice([1, 3, 5])), s, int(rng.choice([4, 8, 12, 16]))))
+                        n = -(-n // s)
+                spec.append((f"random stack {i + 1}", layers, size, int(rng.choice([1, 3, 4])), ""))
+        return [Case(f"{label}: {len(layers)} layer(s) on a {size}x{size}x{c} input", (layers, size, c), {}, hint)
+                for label, layers, size, c, hint in spec]
+
+    def produce(self, fn, case):
+        layers, size, channels = case.args
+        got = fn([tuple(layer) for layer in layers], size, channels)
+        if got is None:
+            raise CheckFailed("your function returned None. Did you forget `return`?")
+        if not isinstance(got, dict):
+            raise CheckFailed(f"expected a dict with keys 'params', 'output' and 'receptive_field', got a "
+                              f"{type(got).__name__}.")
+        missing = [k for k in ("params", "output", "receptive_field") if k not in got]
+        if missing:
+            raise CheckFailed(f"the dict has no key(s) {', '.join(repr(k) for k in missing)}.")
+        output = got["output"]
+        try:
+            output = [as_whole_number(v, "whole numbers in 'output'") for v in output]
+        except TypeError:
+            raise CheckFailed(f"'output' should be a tuple (height, width, channels), got a "
+                              f"{type(output).__name__}.") from None
+        return {"params": as_whole_number(got["params"], "a whole number for 'params'"), "output": output,
+                "receptive_field": as_whole_number(got["receptive_field"], "a whole number for 'receptive_field'")}
+
+    def reference(self, layers, size, channels):
+        """Parameters and output shape from Keras itself; the receptive field from r <- r + (k - 1) j."""
+        model = _stack_model(layers, size, channels)
+        r, j = 1, 1
+        for _, k, s, _ in layers:
+            r, j = r + (k - 1) * j, j * s
+        return {"params": int(model.count_params()), "output": [int(d) for d in model.output.shape[1:]],
+                "receptive_field": r}
+
+    def judge(self, got, case):
+        want = self.reference(*case.args)
+        if len(got["output"]) != 3:
+            return f"'output' has {len(got['output'])} numbers; it should be (height, width, channels)."
+        if got["output"][2] != want["output"][2]:
+            return "the output's channel count is wrong (a convolution sets it to its filters; pooling keeps it)."
+        if got["output"][:2] != want["output"][:2]:
+            side = "large" if got["output"][0] > want["output"][0] else "small"
+            return f"the output's height/width is too {side}."
+        if got["params"] != want["params"]:
+            return f"'params' is too {'high' if got['params'] > want['params'] else 'low'}."
+        if got["receptive_field"] != want["receptive_field"]:
+            side = "large" if got["receptive_field"] > want["receptive_field"] else "small"
+            return f"'receptive_field' is too {side}."
+        return None
+
+
+EXERCISES = [ResidualBlock(), FreezeUnfreeze(), TransferRecipe(), StackSummary()]
 globals().update(exercises(*EXERCISES))

@@ -153,6 +153,48 @@ def prepare_fine_tuning_matches_names_anywhere(model, top, learning_rate):
     return _recompile(model, learning_rate)
 
 
+def _fine_tuning_flags(model, top):
+    for layer in model.layers:
+        layer.trainable = layer.name == "head" or (
+            layer.name.startswith(tuple(top)) and not isinstance(layer, keras.layers.BatchNormalization))
+
+
+@wrong(2)
+def prepare_fine_tuning_on_a_clone(model, top, learning_rate):
+    """Prepares keras.models.clone_model(model): same layers and names, but fresh random weights,
+    so the pretrained backbone and the probe's head are lost."""
+    model = keras.models.clone_model(model)
+    _fine_tuning_flags(model, top)
+    return _recompile(model, learning_rate)
+
+
+@wrong(2)
+def prepare_fine_tuning_from_logits(model, top, learning_rate):
+    """from_logits=True on a head that already ends in a softmax: the loss squashes twice."""
+    _fine_tuning_flags(model, top)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model
+
+
+@wrong(2)
+def prepare_fine_tuning_with_sgd(model, top, learning_rate):
+    """SGD at the asked learning rate instead of Adam: at 0.001 and below it barely moves."""
+    _fine_tuning_flags(model, top)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+@wrong(2)
+def prepare_fine_tuning_freezes_the_model_itself(model, top, learning_rate):
+    """model.trainable = False (as the Keras guide does for a nested base model), then the layers'
+    flags: the model's own flag wins, so nothing trains although every layer's flag looks right."""
+    model.trainable = False
+    _fine_tuning_flags(model, top)
+    return _recompile(model, learning_rate)
+
+
 @wrong(3)
 def transfer_keeps_the_old_head(pretrained, x, y):
     """Fine-tunes the old 5-class head as it is: its classes are T-shirts and trousers, and the
@@ -186,3 +228,51 @@ def transfer_from_scratch(pretrained, x, y):
                   loss="sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
     model.fit(x, y, batch_size=20, epochs=100, verbose=0)
     return model
+
+
+def _stack_summary(layers, size, channels, jump=True, r0=1, separable_full=False, biases=True, same_floor=False):
+    """The course's stack_summary with one step changed (each wrong answer below names which)."""
+    params, r, j, n, c = 0, r0, 1, size, channels
+    for kind, k, s, f in layers:
+        if kind == "conv" or (kind == "separable" and separable_full):
+            params += (k * k * c + biases) * f
+        elif kind == "separable":
+            params += k * k * c + (c + biases) * f
+        if kind == "pool":
+            n = (n - k) // s + 1
+        else:
+            n = n // s if same_floor else -(-n // s)
+            c = f
+        r = r + (k - 1) * (j if jump else 1)
+        j *= s
+    return {"params": params, "output": (n, n, c), "receptive_field": r}
+
+
+@wrong(4)
+def stack_summary_forgets_the_jump(layers, size, channels):
+    """r += k - 1 for every layer: strides do not multiply the step of later layers."""
+    return _stack_summary(layers, size, channels, jump=False)
+
+
+@wrong(4)
+def stack_summary_off_by_one(layers, size, channels):
+    """The receptive field starts at 0 instead of 1 (one output pixel sees one input pixel before any layer)."""
+    return _stack_summary(layers, size, channels, r0=0)
+
+
+@wrong(4)
+def stack_summary_separable_as_a_full_convolution(layers, size, channels):
+    """A SeparableConv2D counted like a Conv2D: k*k*c_in*c_out weights."""
+    return _stack_summary(layers, size, channels, separable_full=True)
+
+
+@wrong(4)
+def stack_summary_without_biases(layers, size, channels):
+    """Weights only: the convolutions' biases (one per filter) forgotten."""
+    return _stack_summary(layers, size, channels, biases=False)
+
+
+@wrong(4)
+def stack_summary_rounds_down_with_same_padding(layers, size, channels):
+    """n // s for a strided 'same' convolution: Keras rounds up (ceil(n / s))."""
+    return _stack_summary(layers, size, channels, same_floor=True)
