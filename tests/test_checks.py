@@ -176,6 +176,44 @@ def test_in_place_edit_of_input_is_caught():
         lesson("00").exercise_1(edits_input)
 
 
+def test_in_place_edit_of_a_copy_is_caught_too():
+    """`produce` may hand the learner copies; an edit of those in place is still an edit in place,
+    caught in every lesson (`Exercise.run` watches the arrays each call receives), unless the
+    exercise allows it (`updates_in_place`, e.g. Adam's m and v, as Keras's optimizers do)."""
+    from dlbasics.checks.core import Case, Exercise
+
+    class Doubling(Exercise):
+        number, title = 1, "double"
+
+        def cases(self, rng=None):
+            return [Case("three numbers", (np.arange(3.0),))]
+
+        def produce(self, fn, case):
+            return fn(case.args[0].copy(), scale=[np.ones(1)])
+
+        def reference(self, x):
+            return 2 * x
+
+    def in_place(x, scale):
+        x *= 2
+        return x
+
+    def in_a_list(x, scale):
+        scale[0] += 1
+        return 2 * x
+
+    def fresh(x, scale):
+        return 2 * x
+
+    exercise = Doubling()
+    for fn in (in_place, in_a_list):
+        with pytest.raises(CheckFailed, match="changed its input in place"):
+            exercise.check(fn, quiet=True)
+    exercise.check(fresh, quiet=True)
+    exercise.updates_in_place = True
+    exercise.check(in_place, quiet=True)
+
+
 def test_wrong_shape_is_explained():
     with pytest.raises(CheckFailed, match=r"has shape \(5,\), but .* should have shape \(3,\)"):
         lesson("02").exercise_2(lambda x, axis=-1: np.ones(5) / 5)

@@ -10,6 +10,8 @@ Failure messages say which case failed, what differs and a hint, never the expec
 """
 import contextlib
 import copy
+import functools
+import hashlib
 import importlib
 import inspect
 import types
@@ -49,6 +51,9 @@ class Exercise:
     # Library functions that would do the whole exercise for the learner ("keras.losses.huber"):
     # while the learner's code runs they refuse, in the notebook and the grader alike.
     shortcuts: tuple = ()
+    # An exercise whose function may update the arrays it is given (optimizer state, as Keras's own
+    # optimizers do) sets this; its `produce` then passes copies. Otherwise an edit in place fails.
+    updates_in_place: bool = False
 
     def cases(self, rng=None):
         """The check's cases; with a NumPy Generator, extra randomized cases (autograder)."""
@@ -70,7 +75,7 @@ class Exercise:
         try:
             with warnings.catch_warnings(), np.errstate(**self.fp_errors), _refused(self.shortcuts):
                 warnings.simplefilter("ignore")   # e.g. overflow warnings: the values are judged instead
-                got = self.produce(fn, case)
+                got = self.produce(fn if self.updates_in_place else _watched(fn), case)
         except FloatingPointError as e:
             raise CheckFailed(f"your code hit a floating-point error ({e}): an intermediate value "
                               "overflowed or became nan, even if the final result looks fine.") from None
@@ -148,6 +153,36 @@ def _refused(names):
     finally:
         for step in reversed(undo):
             step()
+
+
+def _fingerprint(value):
+    """The arrays in `value` (also inside lists, tuples and dicts) as shape, dtype and a hash of their
+    bytes; anything else (models, generators, tensors) as None: only arrays are watched for edits."""
+    if isinstance(value, (tuple, list)):
+        return [_fingerprint(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _fingerprint(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        data = np.ascontiguousarray(value)
+        return value.shape, value.dtype.str, hashlib.sha1(data.view(np.uint8).reshape(-1)).hexdigest()
+    return None
+
+
+def _watched(fn):
+    """`fn`, refusing to change the arrays it is given. `produce` often hands the learner copies
+    (so that one case cannot spoil the next); an edit in place of such a copy is as wrong as one of
+    the case's own inputs, so it is caught here, at every call, whatever `produce` passes."""
+    if not isinstance(fn, types.FunctionType):
+        return fn                          # classes, Keras layers, tf.functions: left as they are
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        before = _fingerprint((args, kwargs))
+        result = fn(*args, **kwargs)
+        if _fingerprint((args, kwargs)) != before:
+            raise CheckFailed("your function changed its input in place; work on a copy or build a new array.")
+        return result
+    return call
 
 
 def _same(a, b):

@@ -3,6 +3,7 @@
 The three exercises are about numerical stability, so learner code runs with NumPy's overflow
 and invalid-operation errors turned into exceptions (`fp_errors`): an `exp(1000)` computed on
 the way fails the check even when the final value rounds to the right answer."""
+import inspect
 import warnings
 
 import numpy as np
@@ -31,7 +32,7 @@ class Stable(Exercise):
     fp_errors = STRICT
 
     def produce(self, fn, case):
-        code = getattr(fn, "__code__", None)
+        code = getattr(inspect.unwrap(fn), "__code__", None)      # the learner's own function, not its watcher
         if code is not None and _names(code) & SILENCERS:
             raise CheckFailed("your code changes NumPy's floating-point error settings (np.errstate or "
                               "np.seterr). Silencing the overflow does not remove it: compute the result so "

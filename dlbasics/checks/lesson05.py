@@ -150,6 +150,8 @@ class AdamStep(Exercise):
     # On the displacement w - w0. Keras keeps lr in float32 and, on TensorFlow, rounds the betas to float32
     # inside the bias correction (tf.cast of a Python float): up to ~1e-5 relative for beta_2 = 0.999.
     rtol, atol = 5e-5, 1e-12
+    # Updating m and v in place, as Keras's optimizers do (assign_add), is fine: produce passes copies.
+    updates_in_place = True
 
     def cases(self, rng=None):
         r = np.random.default_rng(8)
