@@ -37,8 +37,19 @@ def test_alternative_batch_norms_pass():
         y = (flat - mean) * (gamma / np.sqrt(var + epsilon)) + beta
         return [y.reshape(np.shape(x)), m, v]
 
+    def batch_norm_float32(x, gamma, beta, moving_mean, moving_var, training, momentum=0.99, epsilon=1e-3):
+        """In float32, as Keras's own layer computes by default."""
+        x, gamma, beta = (np.asarray(a, np.float32) for a in (x, gamma, beta))
+        mm, mv = np.asarray(moving_mean, np.float32), np.asarray(moving_var, np.float32)
+        axes = tuple(range(x.ndim - 1))
+        mean, var = (x.mean(axes), x.var(axes)) if training else (mm, mv)
+        y = gamma * (x - mean) / np.sqrt(var + np.float32(epsilon)) + beta
+        if training:
+            mm, mv = momentum * mm + (1 - momentum) * mean, momentum * mv + (1 - momentum) * var
+        return y, mm, mv
+
     ex = lesson("08").EXERCISES[0]
-    for fn in (batch_norm_tf, batch_norm_flattened):
+    for fn in (batch_norm_tf, batch_norm_flattened, batch_norm_float32):
         _all_cases(ex, fn)
 
 

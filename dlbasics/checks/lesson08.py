@@ -22,7 +22,9 @@ class BatchNorm(Exercise):
             "but the last, and move each moving statistic a fraction (1 - momentum) of the way toward the "
             "batch's value. At inference, normalize with the moving statistics and leave them unchanged. "
             "Epsilon goes inside the square root.")
-    rtol, atol = 1e-6, 1e-8
+    # float32 answers (Keras's own default) must pass: with a channel's mean far from zero (|mean| ~ 5,
+    # std ~ 0.5) float32 leaves ~1e-5 absolute in the output; every registered mistake is off by far more.
+    rtol, atol = 1e-4, 3e-5
     # Keras's own layer would do the whole exercise (a second reader's mistake that passed).
     shortcuts = ("keras.layers.BatchNormalization.call",)
 
