@@ -99,8 +99,13 @@ def test_alternative_implementations_pass():
 
     l17.exercise_4(ddpm_step_via_x0)
     l17.exercise_4(ddpm_step_sigma_where)
-    # float32 rounding is ~1e-7 relative; the check's tolerance is 1e-5
+    # float32 rounding is ~1e-7 relative, but 1 - alpha_bar loses digits at t = 0 or 1 with a small beta
+    # (errors up to ~3e-6): the grader's random cases of these seeds failed float32 at rtol 1e-5 / atol 1e-6
     l17.exercise_4(ddpm_step_float32)
+    step = l17.EXERCISES[3]
+    for seed in (41, 45, 55, 72, 161):
+        for case in step.cases(np.random.default_rng(seed)):
+            assert step.try_case(ddpm_step_float32, case) is None, (seed, case.label)
 
 
 def _definitions(source):

@@ -339,7 +339,7 @@ class DDPMStep(Exercise):
     hint = ("The step is a mean, made from x_t and eps_hat (what your function returns with z = 0), plus a noise "
             "term sigma_t * z; the message says which part is off. Compare that part, factor by factor, with the "
             "reverse step in the text, and mind the last step, t = 0.")
-    rtol, atol = 1e-5, 1e-6          # float32 answers pass; every registered mistake is off by far more
+    rtol, atol = 1e-4, 1e-5          # float32 answers pass (1 - alpha_bar loses digits at small t); every registered mistake is off by far more
 
     def cases(self, rng=None):
         r = np.random.default_rng(17171)
