@@ -142,3 +142,27 @@ def test_a_residual_network_passes_the_fix_check():
     ex = lesson("08").EXERCISES[3]
     assert len(lesson("08")._dense_chain(fixed_model())) - 1 == 14
     ex.check(fixed_model, quiet=True)
+
+
+def test_a_subclassed_model_passes_the_fix_check():
+    """A second reader's correct answer that failed: Keras cannot compute a subclassed model's output
+    shape, so the check calls the model instead."""
+    import keras
+
+    class Deep(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.hidden = [keras.layers.Dense(32, activation="relu", kernel_initializer="he_normal") for _ in range(12)]
+            self.head = keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, x):
+            for layer in self.hidden:
+                x = layer(x)
+            return self.head(x)
+
+    def fixed_model():
+        model = Deep()
+        model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["accuracy"])
+        return model
+
+    lesson("08").exercise_4(fixed_model)

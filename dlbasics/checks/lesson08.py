@@ -414,13 +414,16 @@ class FixDeepNetwork(Exercise):
         x, y, xv, _ = spirals()
         keras.utils.set_random_seed(case.kwargs["seed"])
         model = as_compiled_model(fn())
-        try:
-            out = tuple(model.compute_output_shape((None, 2)))
-            model(x[:8], training=False)
+        try:       # by calling it: compute_output_shape is not implemented for subclassed models
+            out = (None,) + tuple(keras.ops.shape(model(x[:8], training=False)))[1:]
         except Exception:
             raise CheckFailed("the model does not accept a batch of points of shape (2,).") from None
         if out != (None, 1):
             raise CheckFailed(f"the model's output has shape {out}; it should give one value per point (None, 1).")
+        last = model.layers[-1] if model.layers else None
+        if getattr(getattr(last, "activation", None), "__name__", "") == "softmax" and getattr(last, "units", 0) == 1:
+            raise CheckFailed("the output is a softmax over a single unit, which is 1.0 whatever the input: for one "
+                              "0/1 output use a sigmoid (or logits with from_logits=True).")
         chain = _dense_chain(model)
         hidden = len(chain) - 1
         if hidden < DEPTH:

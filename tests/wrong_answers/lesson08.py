@@ -310,3 +310,9 @@ def fixed_model_layers_side_by_side():
 @wrong(4)
 def fixed_model_sigmoid_head_with_from_logits():
     return _deep(activation="relu", init="he_normal", optimizer=keras.optimizers.Adam(3e-3), from_logits=True)
+
+
+@wrong(4)
+def fixed_model_softmax_over_one_unit():
+    """A second reader's mistake: a one-unit softmax head is 1.0 for every input, so the network looked untrainable."""
+    return _deep(activation="relu", init="he_normal", optimizer=keras.optimizers.Adam(3e-3), head="softmax")
