@@ -292,7 +292,7 @@ class FreezeUnfreeze(Exercise):
     def cases(self, rng=None):
         spec = [(("stage2", "stage3"), 3e-4)]       # one case: each one trains a small network twice
         if rng is not None:
-            k = int(rng.integers(0, 4))
+            k = int(rng.integers(0, len(STAGES) + 1))     # 0 (the head only) to every stage, the stem included
             spec.append((tuple(STAGES[len(STAGES) - k:]), float(rng.choice([5e-5, 2e-4, 5e-4]))))
         cases = []
         for top, lr in spec:
@@ -330,7 +330,9 @@ class FreezeUnfreeze(Exercise):
         try:
             got.fit(x, y, batch_size=16, epochs=1, verbose=0)
         except Exception as e:
-            raise CheckFailed(f"training the prepared model failed ({type(e).__name__}: {str(e)[:120]}).") from None
+            raise CheckFailed(f"training the prepared model failed ({type(e).__name__}: {str(e)[:120]}). The labels "
+                              "are whole numbers 0-4 and the head a softmax: is the loss the one for integer "
+                              "labels, and the optimizer a new Adam?") from None
         after = _snapshot(got)
         changed = {name: [bool(np.any(a != b)) for a, b in zip(before[name], after[name])] for name in before}
         bn = {layer.name for layer in got.layers if isinstance(layer, keras.layers.BatchNormalization)}
@@ -514,6 +516,9 @@ class StackSummary(Exercise):
              "plus one bias per output channel."),
             ("a MobileNet-like mix", [("conv", 3, 2, 8), ("separable", 3, 1, 16), ("separable", 3, 2, 32),
                                       ("pool", 3, 2, None), ("separable", 5, 1, 24)], 33, 3, ""),
+            ("3x3 pooling, strides 2 and 1, on an even size", [("conv", 3, 1, 8), ("pool", 3, 2, None),
+                                                               ("pool", 3, 1, None)], 16, 1,
+             "A 'valid' pooling window must fit inside the input: floor((n - k) / s) + 1 positions, not n / s."),
         ]
         if rng is not None:
             for i in range(4):

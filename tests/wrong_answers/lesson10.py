@@ -230,7 +230,8 @@ def transfer_from_scratch(pretrained, x, y):
     return model
 
 
-def _stack_summary(layers, size, channels, jump=True, r0=1, separable_full=False, biases=True, same_floor=False):
+def _stack_summary(layers, size, channels, jump=True, r0=1, separable_full=False, biases=True, same_floor=False,
+                   pool_by_stride=False):
     """The course's stack_summary with one step changed (each wrong answer below names which)."""
     params, r, j, n, c = 0, r0, 1, size, channels
     for kind, k, s, f in layers:
@@ -239,7 +240,7 @@ def _stack_summary(layers, size, channels, jump=True, r0=1, separable_full=False
         elif kind == "separable":
             params += k * k * c + (c + biases) * f
         if kind == "pool":
-            n = (n - k) // s + 1
+            n = n // s if pool_by_stride else (n - k) // s + 1
         else:
             n = n // s if same_floor else -(-n // s)
             c = f
@@ -276,3 +277,9 @@ def stack_summary_without_biases(layers, size, channels):
 def stack_summary_rounds_down_with_same_padding(layers, size, channels):
     """n // s for a strided 'same' convolution: Keras rounds up (ceil(n / s))."""
     return _stack_summary(layers, size, channels, same_floor=True)
+
+
+@wrong(4)
+def stack_summary_pools_by_the_stride_only(layers, size, channels):
+    """A third reader's mistake: n // s for a 'valid' pooling, as if the window's size did not matter."""
+    return _stack_summary(layers, size, channels, pool_by_stride=True)
