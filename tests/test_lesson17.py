@@ -141,3 +141,12 @@ def test_ddpm_schedule_matches_the_notebook():
     script = (build.ROOT / "scripts" / "train_ddpm_fashion.py").read_text()
     assert "T = 400" in script and "np.linspace(2.5e-4, 0.05, T)" in script
     assert np.allclose(namespace["linear_betas"](400), np.linspace(2.5e-4, 0.05, 400))
+
+
+def test_an_unscaled_x0_is_named_as_such():
+    """At t = 0 an alpha_bar one step behind is a factor of 1, like no factor at all: the message must name
+    the missing factor, not an off-by-one (a third reader's finding)."""
+    from wrong_answers.lesson17 import q_sample_x0_not_scaled
+
+    with pytest.raises(CheckFailed, match="x0 is not scaled"):
+        lesson("17").exercise_3(q_sample_x0_not_scaled)

@@ -293,6 +293,8 @@ class QSample(Exercise):
             (np.sqrt(alpha), "x0's factor uses alpha_t = 1 - beta_t of step t alone; x_t from x0 in one go needs "
                              "alpha_bar[t], the product of (1 - beta) over all steps up to t."),
             (ab[t], "x0's factor needs a square root: sqrt(alpha_bar), since alpha_bar is the signal's variance."),
+            # before "behind": at t = 0 a step behind is a factor of 1, which is no factor at all
+            (np.ones(len(t)), "x0 is not scaled: the signal fades as noise comes in, by sqrt(alpha_bar[t])."),
             (np.sqrt(behind), "your alpha_bar is one step behind: in code alpha_bar[t] includes step t itself "
                               "(index 0 is the first noising step)."),
             (np.sqrt(ahead), "your alpha_bar is one step ahead: alpha_bar[t] is the product up to and including step t."),
@@ -303,6 +305,7 @@ class QSample(Exercise):
                                  "variance 1 - alpha_bar[t]."),
             (1 - ab[t], "the noise's factor needs a square root: sqrt(1 - alpha_bar), since 1 - alpha_bar is the "
                         "noise's variance."),
+            (np.ones(len(t)), "the noise is not scaled: in one go from x0 it gets sqrt(1 - alpha_bar[t])."),
             (np.sqrt(1 - behind), "your alpha_bar is one step behind: in code alpha_bar[t] includes step t itself "
                                   "(index 0 is the first noising step)."),
             (np.sqrt(1 - ahead), "your alpha_bar is one step ahead: alpha_bar[t] is the product up to and including step t."),

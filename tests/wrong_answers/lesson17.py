@@ -253,3 +253,10 @@ def ddpm_step_edits_x_t_in_place(x_t, t, eps_hat, z, betas):
     x_t -= betas[t] / np.sqrt(1 - np.cumprod(1 - betas)[t]) * eps_hat
     x_t /= np.sqrt(1 - betas[t])
     return x_t if t == 0 else x_t + np.sqrt(betas[t]) * z
+
+
+@wrong(3)
+def q_sample_x0_not_scaled(x0, t, noise, betas):
+    # a third reader's mistake: the noise is added right, the signal is not faded (was told "one step behind")
+    ab = _bcast(np.cumprod(1 - betas)[t], x0)
+    return x0 + np.sqrt(1 - ab) * noise
