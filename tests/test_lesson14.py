@@ -286,6 +286,7 @@ def test_other_mistakes_get_their_own_sentence():
     exercises = lesson("14").EXERCISES
     expected = [(1, "attention_scales_q_in_place", "changed its input in place"),
                 (1, "attention_adds_the_boolean_mask", "False get weight"),
+                (1, "attention_returns_weights_first", "swapped"),
                 (2, "causal_mask_sees_the_next_token", "keys that come after them"),
                 (4, "bpe_ties_by_joined_string", "among ties, take the smallest pair"),
                 (4, "bpe_ties_by_first_symbol", "among ties, take the smallest pair"),

@@ -58,7 +58,8 @@ class ScaledDotProductAttention(Exercise):
             Case("causal mask (5, 5)", _qkv(r, 2, 5, 5, 4, 4) + (causal,),
                  hint="The mask broadcasts against the (batch, Tq, Tk) scores; True means 'may attend'."),
             Case("large scores", _qkv(r, 1, 5, 5, 8, 3, scale=30.0) + (causal,),
-                 hint="Subtract each row's largest score before np.exp (it does not change the softmax)."),
+                 hint="Apply the mask first, then subtract each row's largest remaining score before np.exp (it "
+                      "does not change the softmax): the largest score of a row may sit at a masked key."),
             Case("4 dimensions (batch, heads, T, d)", (r.normal(size=(2, 3, 4, 8)), r.normal(size=(2, 3, 5, 8)),
                                                        r.normal(size=(2, 3, 5, 8)), None),
                  hint="Work on the last two axes only (np.swapaxes(k, -1, -2), not k.T), so that any leading "
@@ -96,6 +97,10 @@ class ScaledDotProductAttention(Exercise):
         q, k, v, mask = case.args
         output, weights = self.reference(*case.args)
         w = got["weights"]
+        o = got["output"]
+        if (o.shape, w.shape) == (weights.shape, output.shape) and np.allclose(o, weights, self.rtol, self.atol) \
+                and np.allclose(w, output, self.rtol, self.atol):
+            return "the output and the weights are swapped: `return output, weights`, the output first."
         if w.shape != weights.shape:
             return (f"the weights have shape {w.shape}, but for this input they should have shape "
                     f"{weights.shape} (…, queries, keys).")

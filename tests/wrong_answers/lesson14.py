@@ -405,3 +405,13 @@ def block_with_a_causal_mask(x, attention, feed_forward, norm1, norm2, mask=None
     h = norm1(x)                                             # a decoder's mask in an encoder block
     x = x + attention(h, h, attention_mask=_padding(mask), use_causal_mask=True)
     return x + feed_forward(norm2(x))
+
+
+@wrong(1)
+def attention_returns_weights_first(q, k, v, mask=None):
+    """A third reader's mistake: the pair in the wrong order (named now; it got 'weights should sum to 1')."""
+    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -1e9)
+    weights = _softmax(scores)
+    return weights, weights @ v
