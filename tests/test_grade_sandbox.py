@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -108,8 +109,16 @@ def test_process_and_thread_bombs_are_bounded_and_nothing_is_left_running(tmp_pa
     started = {n: int(ex[n]["message"].split("started ")[1].split()[0]) for n in (1, 2)}
     assert 0 < started[1] < limit and started[2] < limit, started
     assert all(e["points"] == e["max_points"] for n, e in ex.items() if n > 2), "the rest is still graded"
-    left = subprocess.run(["pgrep", "-f", f"^sleep {marker}$"], capture_output=True, text=True).stdout.split()
-    assert left == [], f"{len(left)} processes of the submission outlived grading"
+    # The sandbox's pid namespace is killed as grading ends; the kernel tears it down asynchronously, so
+    # on a loaded machine (measured under `pytest -n 3`) a hundred dying processes can still be listed
+    # for a moment. They must be gone within seconds, not survive.
+    deadline = time.monotonic() + 15
+    while True:
+        left = subprocess.run(["pgrep", "-f", f"^sleep {marker}$"], capture_output=True, text=True).stdout.split()
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert left == [], f"{len(left)} processes of the submission outlived grading by 15 s"
 
 
 def _colab_style(nb):
