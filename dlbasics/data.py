@@ -243,7 +243,10 @@ def _readable_by_this_keras(path: Path) -> Path:
         saved_by = json.loads(saved.read("metadata.json"))["keras_version"]
         if _version_tuple(running) >= _version_tuple(saved_by):
             return path
-        copy = Path(tempfile.gettempdir()) / f"dlbasics-models-keras-{running}" / path.name
+        # Keyed by the shipped file's content: a model retrained and pulled later gets a fresh copy
+        # (keyed by name alone, an older Keras kept reading the copy of the previous model).
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        copy = Path(tempfile.gettempdir()) / f"dlbasics-models-keras-{running}" / digest / path.name
         if not copy.exists():
 
             def older(node):

@@ -3,6 +3,7 @@ agree everywhere, every lesson starts with the same generated Colab/Kaggle cell,
 nothing on a learner's own computer and says clearly what is wrong on a platform, and the data is
 found inside an installed package. The slow part (fresh environments, pip, whole lessons) is
 tests/test_platforms.py, run by `make test-colab`."""
+import hashlib
 import os
 import re
 import shutil
@@ -208,13 +209,22 @@ def test_an_older_keras_gets_a_copy_of_a_shipped_model_it_can_read(monkeypatch, 
     monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
     original = data.verify("cnn_fashion")
     copy = data.model_path("cnn_fashion")
-    assert copy == tmp_path / "dlbasics-models-keras-3.10.0" / "cnn_fashion.keras"
+    digest = hashlib.sha256(original.read_bytes()).hexdigest()[:16]
+    assert copy == tmp_path / "dlbasics-models-keras-3.10.0" / digest / "cnn_fashion.keras"
     with zipfile.ZipFile(original) as old, zipfile.ZipFile(copy) as new:
         assert new.read("model.weights.h5") == old.read("model.weights.h5")
         config = new.read("config.json").decode()
     assert not [key for key in data._NEWER_KERAS_DEFAULTS if f'"{key}"' in config]
     x = np.random.default_rng(0).integers(0, 255, (4, 28, 28, 1)).astype("float32")
     assert np.array_equal(keras.models.load_model(original)(x), keras.models.load_model(copy)(x))
+    # A retrained model (other bytes, same name) gets a copy of its own, not the previous model's.
+    retrained = tmp_path / "retrained" / "cnn_fashion.keras"
+    retrained.parent.mkdir()
+    with zipfile.ZipFile(original) as old, zipfile.ZipFile(retrained, "w") as out:
+        for item in old.infolist():
+            out.writestr(item, old.read(item.filename) + (b" " if item.filename == "metadata.json" else b""))
+    fresh = data._readable_by_this_keras(retrained)
+    assert fresh != copy and fresh.read_bytes() != copy.read_bytes()
     monkeypatch.setattr(importlib.metadata, "version", real_version)
     assert data.model_path("cnn_fashion") == original, "the Keras that saved it reads the original"
 
