@@ -17,23 +17,24 @@ def _scores(q, k):
     return np.asarray(q, float) @ np.swapaxes(np.asarray(k, float), -1, -2)
 
 
+def _attend(q, k, v, mask=None, scale=None, masked=lambda s, m: np.where(m, s, -1e9), axis=-1):
+    """The course's attention with one step swappable (each wrong answer below names which)."""
+    scores = _scores(q, k) / (np.sqrt(np.shape(q)[-1]) if scale is None else scale)
+    if mask is not None:
+        scores = masked(scores, mask)
+    weights = _softmax(scores, axis=axis)
+    return weights @ v, weights
+
+
 # ---- Exercise 1 ----------------------------------------------------------------------------
 @wrong(1)
 def attention_without_the_square_root(q, k, v, mask=None):
-    scores = _scores(q, k)
-    if mask is not None:
-        scores = np.where(mask, scores, -1e9)
-    weights = _softmax(scores)
-    return weights @ v, weights
+    return _attend(q, k, v, mask, scale=1.0)
 
 
 @wrong(1)
 def attention_softmax_over_the_queries(q, k, v, mask=None):
-    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
-    if mask is not None:
-        scores = np.where(mask, scores, -1e9)
-    weights = _softmax(scores, axis=-2)
-    return weights @ v, weights
+    return _attend(q, k, v, mask, axis=-2)
 
 
 @wrong(1)
@@ -46,29 +47,17 @@ def attention_mask_after_the_softmax(q, k, v, mask=None):
 
 @wrong(1)
 def attention_mask_inverted(q, k, v, mask=None):
-    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
-    if mask is not None:
-        scores = np.where(mask, -1e9, scores)         # True read as 'hide'
-    weights = _softmax(scores)
-    return weights @ v, weights
+    return _attend(q, k, v, mask, masked=lambda s, m: np.where(m, -1e9, s))   # True read as 'hide'
 
 
 @wrong(1)
 def attention_divided_by_d(q, k, v, mask=None):
-    scores = _scores(q, k) / np.shape(q)[-1]
-    if mask is not None:
-        scores = np.where(mask, scores, -1e9)
-    weights = _softmax(scores)
-    return weights @ v, weights
+    return _attend(q, k, v, mask, scale=np.shape(q)[-1])
 
 
 @wrong(1)
 def attention_mask_multiplies_the_scores(q, k, v, mask=None):
-    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
-    if mask is not None:
-        scores = scores * mask                        # a score of 0 still gets weight
-    weights = _softmax(scores)
-    return weights @ v, weights
+    return _attend(q, k, v, mask, masked=lambda s, m: s * m)       # a score of 0 still gets weight
 
 
 @wrong(1)
@@ -106,11 +95,8 @@ def attention_scales_q_in_place(q, k, v, mask=None):
 
 @wrong(1)
 def attention_adds_the_boolean_mask(q, k, v, mask=None):
-    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
-    if mask is not None:
-        scores = scores + mask                        # True counts 1, False 0: hidden keys keep most of their weight
-    weights = _softmax(scores)
-    return weights @ v, weights
+    # True counts 1, False 0: hidden keys keep most of their weight
+    return _attend(q, k, v, mask, masked=lambda s, m: s + m)
 
 
 # ---- Exercise 2 ----------------------------------------------------------------------------
@@ -410,8 +396,5 @@ def block_with_a_causal_mask(x, attention, feed_forward, norm1, norm2, mask=None
 @wrong(1)
 def attention_returns_weights_first(q, k, v, mask=None):
     """A third reader's mistake: the pair in the wrong order (named now; it got 'weights should sum to 1')."""
-    scores = _scores(q, k) / np.sqrt(np.shape(q)[-1])
-    if mask is not None:
-        scores = np.where(mask, scores, -1e9)
-    weights = _softmax(scores)
-    return weights, weights @ v
+    output, weights = _attend(q, k, v, mask)
+    return weights, output
