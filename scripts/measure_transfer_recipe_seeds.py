@@ -3,7 +3,7 @@ course's recipe and for plausible other recipes (to set the bar MIN_ACCURACY in
 dlbasics/checks/lesson10.py: every seed of the reference must pass, the wrong recipes must not).
 
 Run:  nice -n 10 .venv/bin/python scripts/measure_transfer_recipe_seeds.py [n_seeds] [recipe ...]
-recipes: reference (default), probe, scratch
+recipes: reference (default), probe, scratch, tuned_scratch, no_augmentation, stage3_only
 """
 import os
 import sys
@@ -23,6 +23,9 @@ import keras  # noqa: E402
 
 from dlbasics.checks import lesson10 as check  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measure_transfer_seeds as M  # noqa: E402
+
 
 def probe_only(pretrained, x, y):
     features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
@@ -34,15 +37,35 @@ def probe_only(pretrained, x, y):
 
 
 def scratch(pretrained, x, y):
+    """The registered wrong answer transfer_from_scratch: 100 passes, no augmentation."""
     model = keras.models.clone_model(pretrained)
-    steps = 100 * (len(x) // 20)
+    steps = 100 * max(1, len(x) // 20)
     model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
-                  "sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
+                  "sparse_categorical_crossentropy", steps_per_execution=max(1, len(x) // 20))
     model.fit(x, y, batch_size=20, epochs=100, verbose=0)
     return model
 
 
-RECIPES = {"reference": check.reference(3), "probe": probe_only, "scratch": scratch}
+def _recipe(r):
+    """A recipe of scripts/measure_transfer_seeds.py as an answer to exercise 3 (the check has set the seed)."""
+    def answer(pretrained, x, y):
+        if r["kind"] == "scratch":
+            model = keras.models.clone_model(pretrained)
+        else:
+            features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
+            model = probe_only(pretrained, x, y)
+            for layer in pretrained.layers:
+                layer.trainable = (layer.name.startswith(r["top"])
+                                   and not isinstance(layer, keras.layers.BatchNormalization))
+            del features
+        return M.fit(model, x, y, r)
+    return answer
+
+
+RECIPES = {"reference": check.reference(3), "probe": probe_only, "scratch": scratch,
+           "tuned_scratch": _recipe(M.recipe("scratch", 800, 3e-3)),             # the lesson's scratch model
+           "no_augmentation": _recipe(M.recipe("fine-tune", 400, aug=0)),
+           "stage3_only": _recipe(M.recipe("fine-tune", 400, top=("stage3",), aug=0))}
 
 
 def main():

@@ -1,15 +1,20 @@
-"""Lesson 10's transfer-learning comparison over several seeds, and the recipe choices behind it.
+"""Lesson 10's transfer-learning comparison: the recipe choices behind it, and its results over seeds.
 
 The pretrained backbone is data/models/resnet_fashion5.keras (scripts/train_fashion_backbone.py,
-classes 0, 2, 5, 7, 8). The new task is classes 1, 3, 4, 6, 9 with 20 labelled images per class; choices are made on
-a validation split (200 other training images per class); the test images of classes 5-9 are
-scored only for the final report. Prints one line per seed and recipe, then the margins.
+classes 0, 2, 5, 7, 8). The new task is classes 1, 3, 4, 6, 9 with N labelled images per class
+(the lesson: N = 5). Every choice is made on a validation split (200 other training images per class);
+the test images of the five new classes are scored only for the recipes chosen.
 
-Run:  nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py [first_seed] [n_seeds] [mode]
-mode "choose" sweeps the learning rates and epochs (validation only), "report" (default) runs
-the lesson's recipes and prints validation and test accuracy, "scratch" trains only the from-scratch
-model, for SCRATCH_EPOCHS epochs (default 100), and prints its validation and test accuracy (the
-longer baseline that "choose" preferred, to compare with the fine-tuned test accuracies of "report").
+Both ways of training get the same knobs, so that the comparison is with a scratch model tuned as
+generously as the fine-tuned one: learning rate, number of passes, data augmentation (random
+horizontal flip and a shift of up to 2 pixels) and label smoothing. Batches of 25 (at N = 5, one
+batch is the whole labelled set), Adam with cosine decay.
+
+Run (each prints one line per recipe and seed):
+    nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py choose N [seeds]   # the grid, validation only
+    nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py report N [seeds]   # the chosen recipes: val and test, margins
+    nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py labels [seeds]     # the chosen recipes for N = 5..100 (lesson's plot)
+seeds: "0-2" (default) or "0-4".
 """
 import os
 import sys
@@ -26,25 +31,64 @@ import dlbasics  # noqa: E402
 
 dlbasics.setup(seed=0)
 import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 from dlbasics import data  # noqa: E402
 
 from dlbasics.checks import lesson10 as check  # noqa: E402
 
-NEW = check.NEW_CLASSES
-N_LABELLED, N_VAL = int(os.environ.get("N_LABELLED", 20)), 200
+BATCH, N_VAL = 25, 200
+LABELS = (5, 10, 20, 50, 100)
 
 
-def task():
+def recipe(kind, epochs, lr=1e-3, top=("stage2", "stage3"), aug=1, ls=0.1):
+    return dict(kind=kind, epochs=epochs, lr=lr, top=top, aug=aug, ls=ls)
+
+
+def name(r):
+    where = "+".join(r["top"]) if r["kind"] == "fine-tune" else "all layers"
+    return f"{r['kind']:9s} {where:13s} lr {r['lr']:g} x{r['epochs']:<4d} aug {r['aug']} smoothing {r['ls']:g}"
+
+
+def grid(n):
+    """The recipes compared on validation for N labels per class (all fine-tuning at learning rate 0.001,
+    with label smoothing 0.1). At N = 5 a pass over the labelled set is one batch, at N = 10 two, so N = 5
+    gets twice the passes for the same steps. N = 20, 50 and 100 got a smaller grid."""
+    s23, s3, every = ("stage2", "stage3"), ("stage3",), ("stem", "stage1", "stage2", "stage3")
+    if n in (5, 10):
+        k = 10 // n
+        out = [recipe("scratch", e * k, lr, aug=aug, ls=ls) for e, lr, aug, ls in
+               [(200, 3e-3, 1, 0), (400, 3e-3, 1, 0), (400, 3e-3, 1, 0.1), (400, 3e-3, 0, 0), (400, 1e-3, 1, 0),
+                (800, 3e-3, 1, 0.1), (1200, 3e-3, 1, 0.1), (800, 1e-3, 1, 0.1)]]
+        out += [recipe("fine-tune", e * k, top=top, aug=aug) for e, top, aug in
+                [(100, s23, 0), (200, s23, 0), (200, s3, 0), (200, s23, 1), (400, s23, 1)]]
+        return out + ([recipe("fine-tune", 400, top=every)] if n == 5 else [])
+    s = {20: (200, 400, 100, 200), 50: (100, 200, 40, 100), 100: (60, 100, 20, 40)}[n]
+    return ([recipe("scratch", e, 3e-3) for e in s[:2]] + [recipe("fine-tune", e) for e in s[2:]]
+            + [recipe("fine-tune", s[3], aug=0)])
+
+
+# chosen on validation (seeds 0-2) from grid(n), by one rule for both: the best mean validation accuracy, or
+# the recipe with the fewest training steps within 0.005 of it (less than the spread over seeds)
+CHOSEN = {
+    5: (recipe("scratch", 800, 3e-3), recipe("fine-tune", 400)),
+    10: (recipe("scratch", 400, 3e-3), recipe("fine-tune", 400)),
+    20: (recipe("scratch", 200, 3e-3), recipe("fine-tune", 200)),
+    50: (recipe("scratch", 100, 3e-3), recipe("fine-tune", 40)),
+    100: (recipe("scratch", 60, 3e-3), recipe("fine-tune", 40, aug=0)),
+}
+
+
+def task(n):
     x, y = data.fashion_mnist("train")
     xt, yt = data.fashion_mnist("test")
     tr, va = [], []
-    for c in NEW:
+    for c in check.NEW_CLASSES:
         idx = np.flatnonzero(y == c)
-        tr.append(idx[:N_LABELLED])
-        va.append(idx[N_LABELLED:N_LABELLED + N_VAL])
+        tr.append(idx[:n])
+        va.append(idx[n:n + N_VAL])
     tr, va = np.sort(np.concatenate(tr)), np.sort(np.concatenate(va))
-    te = np.flatnonzero(np.isin(yt, NEW))
+    te = np.flatnonzero(np.isin(yt, check.NEW_CLASSES))
     f = lambda a: a.astype("float32")  # noqa: E731
     g = check.new_label
     return (f(x[tr]), g(y[tr])), (f(x[va]), g(y[va])), (f(xt[te]), g(yt[te]))
@@ -58,99 +102,96 @@ def accuracy(model, x, y):
     return float((np.asarray(model(x, training=False)).argmax(1) == y).mean())
 
 
-def fit_passes(model, x, y, epochs, batch=20, chunk=20):
-    """`epochs` shuffled passes over (x, y) in batches of `batch`, as the lesson trains: one repeating
-    tf.data pipeline, fitted `chunk` passes per Keras epoch (the same steps as fit(x, y, epochs=epochs),
-    with Keras's fixed cost per epoch paid epochs / chunk times)."""
-    import tensorflow as tf
+shift_and_flip = check.shift_and_flip          # a random horizontal flip and a shift of up to 2 pixels
 
-    per_pass = len(x) // batch
-    data_ = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), reshuffle_each_iteration=True)
-             .batch(batch, drop_remainder=True).repeat())
-    chunk = min(chunk, epochs)
-    assert epochs % chunk == 0
-    model.fit(data_, epochs=epochs // chunk, steps_per_epoch=chunk * per_pass, shuffle=False, verbose=0)
+
+def fit(model, x, y, r):
+    """Compile with Adam + cosine decay and train r["epochs"] shuffled passes, 20 per Keras epoch."""
+    steps_per_pass = len(x) // BATCH
+    loss = keras.losses.CategoricalCrossentropy(label_smoothing=r["ls"])
+    model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(r["lr"], r["epochs"] * steps_per_pass)),
+                  loss, steps_per_execution=steps_per_pass)
+    d = tf.data.Dataset.from_tensor_slices((x, np.eye(5, dtype="float32")[y]))
+    d = d.shuffle(len(x), reshuffle_each_iteration=True)
+    if r["aug"]:
+        d = d.map(shift_and_flip)
+    d = d.batch(BATCH, drop_remainder=True).repeat()
+    chunk = min(20, r["epochs"])
+    assert r["epochs"] % chunk == 0
+    model.fit(d, epochs=r["epochs"] // chunk, steps_per_epoch=chunk * steps_per_pass, shuffle=False, verbose=0)
     return model
 
 
-def scratch(seed, train, lr=3e-3, epochs=100, batch=20):
-    keras.utils.set_random_seed(seed)
-    model = keras.models.clone_model(pretrained())           # same architecture, fresh weights
-    x, y = train
-    steps = epochs * (len(x) // batch)
-    model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, steps)),
-                  "sparse_categorical_crossentropy", steps_per_execution=len(x) // batch)
-    return fit_passes(model, x, y, epochs, batch)
-
-
-def features_model(base):
-    return keras.Model(base.inputs, base.get_layer("gap").output)
-
-
 def probe(seed, train, epochs=200, lr=1e-2):
+    """A new softmax head on the frozen backbone's 64 features: `epochs` full-batch Adam steps."""
     keras.utils.set_random_seed(seed)
     base = pretrained()
-    feats = features_model(base)
+    feats = keras.Model(base.inputs, base.get_layer("gap").output)
     f = np.asarray(feats(train[0], training=False))
     head = keras.layers.Dense(5, activation="softmax", name="new_head")
     small = keras.Sequential([keras.Input((f.shape[1],)), head])
     small.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy")
     small.fit(f, train[1], batch_size=len(f), epochs=epochs, verbose=0)
-    model = keras.Model(base.inputs, head(feats.output))
-    return model, base
+    return keras.Model(base.inputs, head(feats.output)), base
 
 
-def fine_tune(seed, train, lr=1e-3, epochs=40, batch=20, top=("stage3",), bn_mode="inference"):
-    model, base = probe(seed, train)
-    for layer in base.layers:
-        unfreeze = layer.name.startswith(top)
-        if isinstance(layer, keras.layers.BatchNormalization) and bn_mode == "inference":
-            unfreeze = False
-        layer.trainable = unfreeze
-    x, y = train
-    steps = epochs * (len(x) // batch)
-    model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(lr, steps)),
-                  "sparse_categorical_crossentropy", steps_per_execution=len(x) // batch)
-    return fit_passes(model, x, y, epochs, batch)
+def train(seed, train_set, r, bn_trainable=False):
+    if r["kind"] == "scratch":
+        keras.utils.set_random_seed(seed)
+        model = keras.models.clone_model(pretrained())        # same architecture, fresh weights
+    else:
+        model, base = probe(seed, train_set)
+        for layer in base.layers:
+            is_bn = isinstance(layer, keras.layers.BatchNormalization)
+            layer.trainable = layer.name.startswith(r["top"]) and (bn_trainable or not is_bn)
+    return fit(model, *train_set, r)
+
+
+def seeds(arg):
+    a, _, b = (arg or "0-2").partition("-")
+    return range(int(a), int(b or a) + 1)
 
 
 def main():
-    first = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    mode = sys.argv[3] if len(sys.argv) > 3 else "report"
-    train, val, test = task()
-    print(f"labelled {train[0].shape}, validation {val[0].shape}, test {test[0].shape}", flush=True)
+    mode = sys.argv[1] if len(sys.argv) > 1 else "report"
+    if mode == "labels":
+        rows = {}
+        for n in LABELS:
+            train_set, _, test = task(n)
+            scratch_r, fine_r = CHOSEN[n]
+            for s in seeds(sys.argv[2] if len(sys.argv) > 2 else None):
+                acc = [accuracy(train(s, train_set, scratch_r), *test), accuracy(probe(s, train_set)[0], *test),
+                       accuracy(train(s, train_set, fine_r), *test)]
+                rows.setdefault(n, []).append(acc)
+                print(f"N={n:3d} seed {s}: test scratch {acc[0]:.3f} probe {acc[1]:.3f} fine-tuned {acc[2]:.3f}", flush=True)
+        print("test accuracy, mean over seeds: labels per class -> (scratch, probe, fine-tuned)")
+        print({n: tuple(round(float(v), 3) for v in np.mean(a, axis=0)) for n, a in rows.items()})
+        print({n: tuple(round(float(v), 3) for v in np.min(a, axis=0)) for n, a in rows.items()}, "(min)")
+        print({n: tuple(round(float(v), 3) for v in np.max(a, axis=0)) for n, a in rows.items()}, "(max)")
+        return
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    train_set, val, test = task(n)
+    print(f"labelled {train_set[0].shape}, validation {val[0].shape}, test {test[0].shape}", flush=True)
     if mode == "choose":
-        recipes = {f"scratch lr 0.003 x{ep}": (lambda s, ep=ep: scratch(s, train, 3e-3, ep)) for ep in (100, 200, 300)}
-        recipes.update({f"fine-tune {'+'.join(top)} lr {lr} x40": (lambda s, lr=lr, top=top: fine_tune(s, train, lr, 40, top=top))
-                        for top, lr in [(("stage3",), 3e-4), (("stage3",), 1e-3), (("stage2", "stage3"), 1e-3)]})
-        for name, fn in recipes.items():
-            accs = []
-            t = time.time()
-            for seed in range(first, first + n):
-                accs.append(accuracy(fn(seed), *val))
-            print(f"{name:45s} validation {np.mean(accs):.3f} (min {min(accs):.3f}, max {max(accs):.3f}) "
-                  f"[{time.time() - t:.0f} s]", flush=True)
+        for r in grid(n):
+            t, accs = time.process_time(), []
+            for s in seeds(sys.argv[3] if len(sys.argv) > 3 else None):
+                accs.append(accuracy(train(s, train_set, r), *val))
+            print(f"{name(r)}  validation {np.mean(accs):.3f} ({' '.join(f'{a:.3f}' for a in accs)}) "
+                  f"[{(time.process_time() - t) / len(accs):.1f} CPU s per run]", flush=True)
         return
-    if mode == "scratch":
-        epochs = int(os.environ.get("SCRATCH_EPOCHS", 100))
-        for seed in range(first, first + n):
-            t = time.time()
-            model = scratch(seed, train, epochs=epochs)
-            print(f"seed {seed}: scratch x{epochs} val {accuracy(model, *val):.3f} test {accuracy(model, *test):.3f} "
-                  f"[{time.time() - t:.0f} s]", flush=True)
-        return
+    scratch_r, fine_r = CHOSEN[n]
     margins = []
-    for seed in range(first, first + n):
-        t = time.time()
-        models = {"scratch": scratch(seed, train), "probe": probe(seed, train)[0],
-                  "fine-tuned": fine_tune(seed, train), "fine-tuned, BN training mode": fine_tune(seed, train, bn_mode="train")}
+    for s in seeds(sys.argv[3] if len(sys.argv) > 3 else None):
+        models = {"scratch": train(s, train_set, scratch_r), "probe": probe(s, train_set)[0],
+                  "fine-tuned": train(s, train_set, fine_r),
+                  "fine-tuned, BN training mode": train(s, train_set, fine_r, bn_trainable=True)}
         res = {k: (accuracy(m, *val), accuracy(m, *test)) for k, m in models.items()}
         margins.append(res["fine-tuned"][1] - res["scratch"][1])
-        print(f"seed {seed}: " + "; ".join(f"{k} val {v:.3f} test {t_:.3f}" for k, (v, t_) in res.items())
-              + f"; margin {margins[-1]:+.3f} [{time.time() - t:.0f} s]", flush=True)
+        print(f"seed {s}: " + "; ".join(f"{k} val {v:.3f} test {t_:.3f}" for k, (v, t_) in res.items())
+              + f"; margin {margins[-1]:+.3f}", flush=True)
     print(f"fine-tuned minus scratch on test: min {min(margins):+.3f}, mean {np.mean(margins):+.3f}, "
-          f"max {max(margins):+.3f} over seeds {first}..{first + n - 1}")
+          f"max {max(margins):+.3f}")
 
 
 if __name__ == "__main__":

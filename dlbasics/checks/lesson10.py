@@ -11,14 +11,14 @@ from .core import (as_compiled_model, as_whole_number, Case, CheckFailed, compar
 # five, 1, 3, 4, 6, 9 (Trouser, Dress, Coat, Shirt, Ankle boot), relabelled 0..4 in that order.
 PRETRAIN_CLASSES = [0, 2, 5, 7, 8]
 NEW_CLASSES = [1, 3, 4, 6, 9]
-N_LABELLED, N_VAL = 20, 200           # per class, all from the course's training split
+N_LABELLED, N_VAL = 5, 200            # per class, all from the course's training split
 
 
 @lru_cache(maxsize=1)
 def new_task():
     """((x, y) labelled, (x, y) validation): raw float32 pixels 0..255 of the new classes, labels 0..4.
 
-    The labelled set is the first 20 training images of each new class, the validation split
+    The labelled set is the first 5 training images of each new class, the validation split
     the next 200 of each. The test split (section 8 of the lesson) is not used by any check."""
     from .. import data
 
@@ -31,6 +31,16 @@ def new_task():
     labelled, val = np.sort(np.concatenate(labelled)), np.sort(np.concatenate(val))
     x = x.astype("float32")
     return (x[labelled], new_label(y[labelled])), (x[val], new_label(y[val]))
+
+
+def shift_and_flip(x, y):
+    """The lesson's augmentation of one image (a tf.data map): a random horizontal flip and a random
+    shift of up to 2 pixels (zero-padded). scripts/measure_transfer_seeds.py uses this one."""
+    import tensorflow as tf
+
+    x = tf.image.random_flip_left_right(x)
+    x = tf.image.random_crop(tf.pad(x, [[2, 2], [2, 2], [0, 0]]), [28, 28, 1])
+    return x, y
 
 
 def new_label(y):
@@ -394,7 +404,9 @@ class FreezeUnfreeze(Exercise):
 
 
 # ---- exercise 3: a transfer-learning recipe, trained by the check ----------------------------
-MIN_ACCURACY = 0.83
+# scripts/measure_transfer_recipe_seeds.py, on validation: the course's recipe 0.782-0.806 over 20 check seeds;
+# the tuned scratch model at most 0.731 and the linear probe at most 0.749 over 10
+MIN_ACCURACY = 0.76
 
 
 @lru_cache(maxsize=1)
@@ -407,9 +419,10 @@ def _pretrained_path():
 class TransferRecipe(Exercise):
     number, title = 3, "transfer"
     hint = ("Reuse the pretrained network: a new head on its 64 features (the 'gap' layer), trained first "
-            "with the backbone frozen; then unfreeze the top stage with a learning rate about 10 times "
-            "smaller than the probe's, BatchNorm layers kept frozen. Training from scratch for 100 epochs stayed "
-            "below the bar in the course's runs.")
+            "with the backbone frozen; then unfreeze the top stages with a learning rate about 10 times smaller "
+            "than the probe's, BatchNorm layers kept frozen. With 25 images, augmentation (flips, small shifts) "
+            "and label smoothing are worth a few points. Training from scratch stayed below the bar in every run "
+            "behind the lesson, even tuned.")
 
     def cases(self, rng=None):
         seed = 0 if rng is None else int(rng.integers(1 << 31))
@@ -439,9 +452,12 @@ class TransferRecipe(Exercise):
         return scores.astype("float64")
 
     def reference(self, pretrained, x, y):
-        """The course's recipe: a linear probe on the frozen features, then the top stage fine-tuned
-        with a 10x smaller learning rate, batch norm kept in inference mode."""
+        """The course's recipe: a linear probe on the frozen features, then stages 2 and 3 fine-tuned
+        with a 10x smaller learning rate, batch norm kept in inference mode, on shifted and flipped
+        images with label smoothing (the lesson's sections 7 and 8)."""
         import keras
+
+        import tensorflow as tf
 
         features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
         f = keras.ops.convert_to_numpy(features(x, training=False))
@@ -451,11 +467,16 @@ class TransferRecipe(Exercise):
         probe.fit(f, y, batch_size=len(f), epochs=200, verbose=0)
         model = keras.Model(pretrained.input, head(features.output))
         for layer in pretrained.layers:
-            layer.trainable = layer.name.startswith("stage3") and not isinstance(layer, keras.layers.BatchNormalization)
-        steps = 40 * (len(x) // 20)
-        model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
-                      "sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
-        model.fit(x, y, batch_size=20, epochs=40, verbose=0)
+            layer.trainable = (layer.name.startswith(("stage2", "stage3"))
+                               and not isinstance(layer, keras.layers.BatchNormalization))
+        passes, batch = 400, 25
+        steps_per_pass = len(x) // batch
+        model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, passes * steps_per_pass)),
+                      keras.losses.CategoricalCrossentropy(label_smoothing=0.1), steps_per_execution=steps_per_pass)
+        images = (tf.data.Dataset.from_tensor_slices((x, np.eye(5, dtype="float32")[y]))
+                  .shuffle(len(x), reshuffle_each_iteration=True).map(shift_and_flip)
+                  .batch(batch, drop_remainder=True).repeat())
+        model.fit(images, epochs=20, steps_per_epoch=passes // 20 * steps_per_pass, verbose=0)
         return model
 
     def judge(self, got, case):

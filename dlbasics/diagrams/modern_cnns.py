@@ -126,7 +126,7 @@ def _network(ax, x0, y, stages, title, note):
 
 def transfer_recipe():
     """Transfer learning in three steps: pretrain on task A (or take a pretrained network), train a
-    new head on frozen features, then unfreeze the top block with a small learning rate, batch norm
+    new head on frozen features, then unfreeze the top stages with a small learning rate, batch norm
     kept in inference mode."""
     fig, ax = canvas(14.4, 6.6, scale=0.62)
     base = ["stem", "stage 1", "stage 2", "stage 3"]
@@ -134,9 +134,9 @@ def transfer_recipe():
              "0. pretrained on task A", "all weights learned\non many labelled images")
     _network(ax, 7.2, 5.2, [(s, FROZEN) for s in base] + [("new head: 5 new classes", NEW)],
              "1. linear probe", "backbone frozen (features only);\nthe new head trains")
-    _network(ax, 12.4, 5.2, [(s, FROZEN) for s in base[:3]] + [("stage 3 (BN frozen)", TRAINS),
-                                                              ("head (from step 1)", NEW)],
-             "2. fine-tune the top", "small learning rate (~10× lower);\nBatchNorm stays in inference mode")
+    _network(ax, 12.4, 5.2, [(s, FROZEN) for s in base[:2]]
+             + [("stage 2 (BN frozen)", TRAINS), ("stage 3 (BN frozen)", TRAINS), ("head (from step 1)", NEW)],
+             "2. fine-tune the top stages", "small learning rate (~10× lower);\nBatchNorm stays in inference mode")
     arrow(ax, (3.7, 3.0), (5.5, 3.0), "copy\nweights", fontsize=8, offset=(0, 0.15))
     arrow(ax, (8.9, 3.0), (10.7, 3.0), "then", fontsize=8)
     for i, (fill, text) in enumerate([(FROZEN, "frozen"), (TRAINS, "trained"), (NEW, "new, trained")]):

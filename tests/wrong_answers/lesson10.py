@@ -220,6 +220,18 @@ def transfer_all_classes(pretrained, x, y):
 
 
 @wrong(3)
+def transfer_probe_only(pretrained, x, y):
+    """Stops after the linear probe: the head is trained, the backbone never adapts to the new
+    classes (0.729-0.749 on validation over 10 check seeds, below the bar)."""
+    features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
+    head = keras.layers.Dense(5, activation="softmax")
+    small = keras.Sequential([keras.Input((64,)), head])
+    small.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
+    small.fit(features.predict(x, verbose=0), y, batch_size=len(x), epochs=200, verbose=0)
+    return keras.Model(pretrained.input, head(features.output))
+
+
+@wrong(3)
 def transfer_from_scratch(pretrained, x, y):
     """Ignores the pretrained weights: the same architecture trained from random weights."""
     model = keras.models.clone_model(pretrained)
