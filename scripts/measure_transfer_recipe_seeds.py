@@ -26,24 +26,12 @@ from dlbasics.checks import lesson10 as check  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure_transfer_seeds as M  # noqa: E402
 
-
-def probe_only(pretrained, x, y):
-    features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
-    head = keras.layers.Dense(5, activation="softmax")
-    small = keras.Sequential([keras.Input((64,)), head])
-    small.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
-    small.fit(features.predict(x, verbose=0), y, batch_size=len(x), epochs=200, verbose=0)
-    return keras.Model(pretrained.input, head(features.output))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import wrong_answers.lesson10 as W  # noqa: E402
 
 
-def scratch(pretrained, x, y):
-    """The registered wrong answer transfer_from_scratch: 100 passes, no augmentation."""
-    model = keras.models.clone_model(pretrained)
-    steps = 100 * max(1, len(x) // 20)
-    model.compile(keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
-                  "sparse_categorical_crossentropy", steps_per_execution=max(1, len(x) // 20))
-    model.fit(x, y, batch_size=20, epochs=100, verbose=0)
-    return model
+# two registered wrong answers (tests/wrong_answers/lesson10.py), measured as they are registered
+probe_only, scratch = W.transfer_probe_only, W.transfer_from_scratch
 
 
 def _recipe(r):
@@ -52,12 +40,10 @@ def _recipe(r):
         if r["kind"] == "scratch":
             model = keras.models.clone_model(pretrained)
         else:
-            features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
             model = probe_only(pretrained, x, y)
             for layer in pretrained.layers:
                 layer.trainable = (layer.name.startswith(r["top"])
                                    and not isinstance(layer, keras.layers.BatchNormalization))
-            del features
         return M.fit(model, x, y, r)
     return answer
 
@@ -79,9 +65,17 @@ def main():
             t = time.time()
             case = ex.cases()[0]
             case.kwargs["seed"] = seed
-            scores = ex.run(RECIPES[name], case)
+            refused = ""
+            try:
+                scores = ex.run(RECIPES[name], case)
+            except check.CheckFailed as e:          # e.g. a probe: the backbone is unchanged. Its accuracy still:
+                refused = f"; the check fails it before its accuracy: {str(e)[:70]}..."
+                keras.utils.set_random_seed(seed)
+                model = RECIPES[name](keras.saving.load_model(check._pretrained_path()), *(a.copy() for a in check.new_task()[0]))
+                scores = keras.ops.convert_to_numpy(model(check.new_task()[1][0], training=False))
             accs.append(float((scores.argmax(1) == yv).mean()))
-            print(f"{name} seed {seed}: validation accuracy {accs[-1]:.3f} ({time.time() - t:.0f} s)", flush=True)
+            print(f"{name} seed {seed}: validation accuracy {accs[-1]:.3f} ({time.time() - t:.0f} s){refused}",
+                  flush=True)
         print(f"RESULT {name}: min {min(accs):.3f} mean {np.mean(accs):.3f} max {max(accs):.3f} over seeds 0..{n - 1}; "
               f"bar {check.MIN_ACCURACY}: {sum(a >= check.MIN_ACCURACY for a in accs)}/{n} pass", flush=True)
 

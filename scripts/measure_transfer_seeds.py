@@ -3,15 +3,18 @@
 The pretrained backbone is data/models/resnet_fashion5.keras (scripts/train_fashion_backbone.py,
 classes 0, 2, 5, 7, 8). The new task is classes 1, 3, 4, 6, 9 with N labelled images per class
 (the lesson: N = 5). Every choice is made on a validation split (200 other training images per class);
-the test images of the five new classes are scored only for the recipes chosen.
+the test images of the five new classes are scored only for the recipes chosen (modes report and labels).
 
-Both ways of training get the same knobs, so that the comparison is with a scratch model tuned as
-generously as the fine-tuned one: learning rate, number of passes, data augmentation (random
-horizontal flip and a shift of up to 2 pixels) and label smoothing. Batches of 25 (at N = 5, one
+Training from scratch gets at least as large a search as fine-tuning, so that the comparison is with a
+scratch model tuned as generously as the fine-tuned one: for scratch the learning rate, the number of
+passes, data augmentation (random horizontal flip and a shift of up to 2 pixels) and label smoothing;
+for fine-tuning the number of passes, augmentation and how deep to unfreeze (learning rate 0.001 and
+label smoothing 0.1 fixed beforehand). Batches of 25 (at N = 5, one
 batch is the whole labelled set), Adam with cosine decay.
 
 Run (each prints one line per recipe and seed):
     nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py choose N [seeds]   # the grid, validation only
+    nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py after 5 [seeds]    # recipes tried after the choices, validation only
     nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py report N [seeds]   # the chosen recipes: val and test, margins
     nice -n 10 .venv/bin/python scripts/measure_transfer_seeds.py labels [seeds]     # the chosen recipes for N = 5..100 (lesson's plot)
 seeds: "0-2" (default) or "0-4".
@@ -41,13 +44,14 @@ BATCH, N_VAL = 25, 200
 LABELS = (5, 10, 20, 50, 100)
 
 
-def recipe(kind, epochs, lr=1e-3, top=("stage2", "stage3"), aug=1, ls=0.1):
-    return dict(kind=kind, epochs=epochs, lr=lr, top=top, aug=aug, ls=ls)
+def recipe(kind, epochs, lr=1e-3, top=("stage2", "stage3"), aug=1, ls=0.1, head="probe"):
+    return dict(kind=kind, epochs=epochs, lr=lr, top=top, aug=aug, ls=ls, head=head)
 
 
 def name(r):
     where = "+".join(r["top"]) if r["kind"] == "fine-tune" else "all layers"
-    return f"{r['kind']:9s} {where:13s} lr {r['lr']:g} x{r['epochs']:<4d} aug {r['aug']} smoothing {r['ls']:g}"
+    head = ", random head" if r["head"] == "random" else ""
+    return f"{r['kind']:9s} {where:13s} lr {r['lr']:g} x{r['epochs']:<4d} aug {r['aug']} smoothing {r['ls']:g}{head}"
 
 
 def grid(n):
@@ -66,6 +70,11 @@ def grid(n):
     s = {20: (200, 400, 100, 200), 50: (100, 200, 40, 100), 100: (60, 100, 20, 40)}[n]
     return ([recipe("scratch", e, 3e-3) for e in s[:2]] + [recipe("fine-tune", e) for e in s[2:]]
             + [recipe("fine-tune", s[3], aug=0)])
+
+
+# measured on validation after the choices (a second reader's questions; lesson 10, section 8), N = 5 only
+AFTER = [recipe("fine-tune", 400, head="random"), recipe("fine-tune", 400, top=("stage3",)),
+         recipe("fine-tune", 400, ls=0), recipe("fine-tune", 400, lr=1e-2)]
 
 
 # chosen on validation (seeds 0-2) from grid(n), by one rule for both: the best mean validation accuracy, or
@@ -139,6 +148,14 @@ def train(seed, train_set, r, bn_trainable=False):
     if r["kind"] == "scratch":
         keras.utils.set_random_seed(seed)
         model = keras.models.clone_model(pretrained())        # same architecture, fresh weights
+    elif r["head"] == "random":                              # no probe: a random head trains with the backbone
+        keras.utils.set_random_seed(seed)
+        base = pretrained()
+        feats = keras.Model(base.inputs, base.get_layer("gap").output)
+        model = keras.Model(base.inputs, keras.layers.Dense(5, activation="softmax", name="new_head")(feats.output))
+        for layer in base.layers:
+            is_bn = isinstance(layer, keras.layers.BatchNormalization)
+            layer.trainable = layer.name.startswith(r["top"]) and (bn_trainable or not is_bn)
     else:
         model, base = probe(seed, train_set)
         for layer in base.layers:
@@ -163,7 +180,7 @@ def main():
                 acc = [accuracy(train(s, train_set, scratch_r), *test), accuracy(probe(s, train_set)[0], *test),
                        accuracy(train(s, train_set, fine_r), *test)]
                 rows.setdefault(n, []).append(acc)
-                print(f"N={n:3d} seed {s}: test scratch {acc[0]:.3f} probe {acc[1]:.3f} fine-tuned {acc[2]:.3f}", flush=True)
+                print(f"N={n:3d} seed {s}: test scratch {acc[0]:.4f} probe {acc[1]:.4f} fine-tuned {acc[2]:.4f}", flush=True)
         print("test accuracy, mean over seeds: labels per class -> (scratch, probe, fine-tuned)")
         print({n: tuple(round(float(v), 3) for v in np.mean(a, axis=0)) for n, a in rows.items()})
         print({n: tuple(round(float(v), 3) for v in np.min(a, axis=0)) for n, a in rows.items()}, "(min)")
@@ -172,8 +189,8 @@ def main():
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     train_set, val, test = task(n)
     print(f"labelled {train_set[0].shape}, validation {val[0].shape}, test {test[0].shape}", flush=True)
-    if mode == "choose":
-        for r in grid(n):
+    if mode in ("choose", "after"):
+        for r in (grid(n) if mode == "choose" else AFTER):
             t, accs = time.process_time(), []
             for s in seeds(sys.argv[3] if len(sys.argv) > 3 else None):
                 accs.append(accuracy(train(s, train_set, r), *val))

@@ -1,4 +1,5 @@
 """Checks for lesson 10, modern CNNs and transfer learning."""
+import hashlib
 from functools import lru_cache
 
 import numpy as np
@@ -404,6 +405,31 @@ class FreezeUnfreeze(Exercise):
 
 
 # ---- exercise 3: a transfer-learning recipe, trained by the check ----------------------------
+def _sha1(array):
+    return hashlib.sha1(np.ascontiguousarray(np.asarray(array)).tobytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _shipped():
+    """SHA-1s of the shipped backbone's convolution kernels, and of its BN layers' moving means."""
+    import keras
+
+    shipped = keras.saving.load_model(_pretrained_path())
+    kernels = frozenset(_sha1(l.kernel) for l in shipped.layers if isinstance(l, keras.layers.Conv2D))
+    means = frozenset(_sha1(l.moving_mean) for l in shipped.layers if isinstance(l, keras.layers.BatchNormalization))
+    return kernels, means
+
+
+def _reuse(model):
+    """How much of the shipped backbone `model` still holds unchanged: (all conv kernels?, any conv
+    kernel?, all BN moving means?). All kernels unchanged: nothing below the head was trained (a probe,
+    or fine-tuning that never ran: flags changed without compiling again). A model trained from scratch
+    holds none of them, and fails on accuracy instead."""
+    held = {_sha1(w) for w in model.get_weights()}
+    kernels, means = _shipped()
+    return kernels <= held, bool(kernels & held), means <= held
+
+
 # scripts/measure_transfer_recipe_seeds.py, on validation: the course's recipe 0.782-0.806 over 20 check seeds;
 # the tuned scratch model at most 0.731 and the linear probe at most 0.749 over 10
 MIN_ACCURACY = 0.76
@@ -449,6 +475,15 @@ class TransferRecipe(Exercise):
         except Exception as e:
             raise CheckFailed(f"the model does not take a batch of raw images of shape (28, 28, 1) "
                               f"({type(e).__name__}).") from None
+        untouched, reused, bn_kept = _reuse(model)
+        self.bn_note = "" if bn_kept or not reused else (
+            " Note: BatchNorm moving statistics changed (BN ran in training mode); here the damage is repaired, "
+            "with a large pretrained network it may not be.")
+        if untouched:
+            raise CheckFailed("every convolution kernel of the backbone is still exactly as shipped: only the head "
+                              "was trained, so this is a linear probe, not fine-tuning. Unfreeze the top stages "
+                              "(BatchNorm layers stay frozen) and compile again after changing `trainable`: a "
+                              "model already trained keeps its old training step.")
         return scores.astype("float64")
 
     def reference(self, pretrained, x, y):
@@ -488,12 +523,17 @@ class TransferRecipe(Exercise):
             return "the model outputs nan or inf: training diverged (learning rate too high?)."
         acc = float((scores.argmax(1) == yv).mean())
         self.accuracy = acc
+        if acc < 0.3:
+            return (f"validation accuracy {acc:.3f}, about chance for 5 classes: the model learned nothing that "
+                    "tells the new classes apart. Common causes: pixels divided by 255 (the backbone takes raw "
+                    "0..255 pixels and rescales them itself), a head that is untrained or still the old one, "
+                    "or a network trained from scratch for too few steps.")
         if acc < MIN_ACCURACY:
             return f"validation accuracy {acc:.3f} is below {MIN_ACCURACY}."
         return None
 
     def pass_line(self, cases):
-        return f"validation accuracy {self.accuracy:.3f} (the bar is {MIN_ACCURACY})."
+        return f"validation accuracy {self.accuracy:.3f} (the bar is {MIN_ACCURACY}).{getattr(self, 'bn_note', '')}"
 
 
 # ---- exercise 4: what a stack of layers does, from its shapes alone ----------------------------
