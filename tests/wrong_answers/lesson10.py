@@ -1,5 +1,6 @@
 """Plausible mistakes for the exercises of lesson 10 (see tests/wrong_answers/__init__.py)."""
 import keras
+import tensorflow as tf
 
 from ._registry import registry
 
@@ -226,8 +227,9 @@ def transfer_probe_only(pretrained, x, y):
     features = keras.Model(pretrained.input, pretrained.get_layer("gap").output)
     head = keras.layers.Dense(5, activation="softmax")
     small = keras.Sequential([keras.Input((64,)), head])
-    small.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
-    small.fit(features.predict(x, verbose=0), y, batch_size=len(x), epochs=200, verbose=0)
+    small.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy", steps_per_execution=200)
+    full_batch = tf.data.Dataset.from_tensors((features.predict(x, verbose=0), y)).repeat()
+    small.fit(full_batch, epochs=1, steps_per_epoch=200, verbose=0)          # 200 full-batch steps, one call
     return keras.Model(pretrained.input, head(features.output))
 
 
@@ -241,22 +243,21 @@ def transfer_unfreezes_without_compiling(pretrained, x, y):
     for layer in pretrained.layers:
         layer.trainable = False
     model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
-    model.fit(x, y, batch_size=len(x), epochs=100, verbose=0)
+    model.fit(x, y, batch_size=len(x), epochs=30, verbose=0)
     for layer in pretrained.layers:
         layer.trainable = (layer.name.startswith(("stage2", "stage3"))
                            and not isinstance(layer, keras.layers.BatchNormalization))
-    model.fit(x, y, batch_size=len(x), epochs=50, verbose=0)
+    model.fit(x, y, batch_size=len(x), epochs=10, verbose=0)
     return model
 
 
 @wrong(3)
 def transfer_from_scratch(pretrained, x, y):
-    """Ignores the pretrained weights: the same architecture trained from random weights."""
+    """Ignores the pretrained weights: the same architecture trained from random weights, briefly (the
+    lesson's tuned scratch recipe, 800 passes, stays below the bar too: 0.662-0.731 over 10 check seeds)."""
     model = keras.models.clone_model(pretrained)
-    steps = 100 * (len(x) // 20)
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(3e-3, steps)),
-                  loss="sparse_categorical_crossentropy", steps_per_execution=len(x) // 20)
-    model.fit(x, y, batch_size=20, epochs=100, verbose=0)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=len(x), epochs=30, verbose=0)
     return model
 
 
