@@ -149,7 +149,8 @@ def test_notebooks_saved_by_other_editors_get_full_marks(tmp_path):
             raw = json.loads(path.read_text())
             assert raw["nbformat_minor"] == 0 and all("id" not in c for c in raw["cells"])
         results[name] = result = grade_submission(path, limits=FAST)
-        assert result["score"] == result["max_score"] > 0, (name, result["exercises"])
+        assert result["score"] == result["max_score"] > 0, (name, [(e["number"], e["points"], e["message"][:400])
+                                                                   for e in result["exercises"]])
         assert {e["found_by"] for e in result["exercises"]} == {rule}, name
         assert all("found by its" in e["message"] for e in result["exercises"]), name
     colab, fresh = by_number(results["colab"]), by_number(results["fresh"])
@@ -177,3 +178,23 @@ def test_jupyter_syntax_becomes_python_with_the_same_line_numbers():
     assert ignored == ["line 1: %%time (timing/capture only; the cell's code ran)", "line 3: !ls"]
     assert cells.to_python("%%bash\necho hi\n") == ("", ["line 1: %%bash (the whole cell: it is not Python code)"])
     assert cells.to_python("def f(x):\n    return x\n") == ("def f(x):\n    return x\n", [])
+
+
+def test_a_runner_that_does_not_start_is_tried_again(tmp_path, monkeypatch):
+    """A runner that exits before any exercise starts (a passing hiccup of the machine: the setup cell
+    is the lesson's own, not the learner's) must not cost marks: the grader starts it once more."""
+    from dlbasics.grade import grader
+
+    real, starts = grader.subprocess.Popen, []
+
+    def first_runner_dies(cmd, *args, **kwargs):
+        if "dlbasics.grade.runner" in cmd:
+            starts.append(cmd)
+            if len(starts) == 1:
+                cmd = [sys.executable, "-c", "import sys; sys.stdin.read()"]     # reads the task, writes nothing
+        return real(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(grader.subprocess, "Popen", first_runner_dies)
+    result = grade_submission(submission(tmp_path, "02", GOOD), limits=FAST)
+    assert len(starts) == 2
+    assert result["score"] == result["max_score"] > 0, [(e["number"], e["message"][:200]) for e in result["exercises"]]

@@ -140,7 +140,7 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
 
     limits = dataclasses.replace(limits, exercises=len(answers))
     key = Path(check_module(lesson).__file__).read_text(encoding="utf-8")
-    done, remaining = {}, sorted(answers)
+    done, remaining, retried = {}, sorted(answers), False
     with tempfile.TemporaryDirectory(prefix="dlbasics-grade-") as work:
         results = os.path.join(work, "results")
         scratch = os.path.join(work, "scratch")        # only without the sandbox (it has its own)
@@ -200,6 +200,9 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
             if current is not None and current not in done:
                 done[current] = ("crashed", None, time.perf_counter() - began)
             left = [n for n in remaining if n not in done]
+            if left == remaining and not retried:          # no exercise even started: the runner itself failed
+                retried = True                              # (setup is the lesson's, not the learner's), so a
+                continue                                    # passing hiccup must not cost marks: once more
             if left == remaining:                           # no progress at all: give up on the rest
                 for n in left:
                     done[n] = ("crashed", None, 0.0)
