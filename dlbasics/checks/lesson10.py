@@ -480,10 +480,10 @@ class TransferRecipe(Exercise):
             " Note: BatchNorm moving statistics changed (BN ran in training mode); here the damage is repaired, "
             "with a large pretrained network it may not be.")
         if untouched:
-            raise CheckFailed("every convolution kernel of the backbone is still exactly as shipped: only the head "
-                              "was trained, so this is a linear probe, not fine-tuning. Unfreeze the top stages "
-                              "(BatchNorm layers stay frozen) and compile again after changing `trainable`: a "
-                              "model already trained keeps its old training step.")
+            raise CheckFailed("every convolution kernel of the backbone is still exactly as shipped: only layers "
+                              "after the backbone were trained, so this is a probe, not fine-tuning. Unfreeze the "
+                              "top stages (BatchNorm layers stay frozen) and compile again after changing "
+                              "`trainable`: a model already trained keeps its old training step.")
         return scores.astype("float64")
 
     def reference(self, pretrained, x, y):
