@@ -106,8 +106,9 @@ class LessonAndSolution(IPyNbFile):
 
 
 # ---- scheduling on two workers -----------------------------------------------------------
-# A notebook's cells share one kernel, so a notebook is one unit of work for one worker; every
-# other test is a unit of its own, so no long test file (the grader's tests, the checks) holds
+# A notebook's cells share one kernel, so a notebook is one unit of work for one worker, and so is
+# a test class (its tests share a class-scoped fixture, such as one grading); every other test is
+# a unit of its own, so no long test file (the grader's tests, the checks) holds
 # one worker while the other idles. Notebooks go first: they are the longest units, and a long
 # unit at the end would leave one worker alone. (`--dist loadgroup` cannot do this with pytest 9:
 # xdist's group suffix on node ids no longer takes effect.)
@@ -122,8 +123,11 @@ def pytest_xdist_make_scheduler(config, log):
 
     class NotebooksWhole(LoadScopeScheduling):
         def _split_scope(self, nodeid):
-            path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".ipynb") else nodeid
+            parts = nodeid.split("::")
+            if parts[0].endswith(".ipynb"):
+                return parts[0]
+            # A test class shares a class-scoped fixture (one grading for several tests): run it whole.
+            return "::".join(parts[:2]) if len(parts) > 2 else nodeid
 
     return NotebooksWhole(config, log)
 

@@ -76,7 +76,6 @@ def cmd_grade(args) -> int:
     if args.no_sandbox:
         print(f"dlbasics grade: WARNING: {sandbox_used}; every result and the gradebook record this.",
               file=sys.stderr)
-    import_tensorflow_quietly()   # the judges compare with Keras; keep its notices off the report
 
     target = Path(args.submission)
     if not target.exists():
@@ -97,6 +96,8 @@ def cmd_grade(args) -> int:
                 results.append(json.loads(done.read_text()))   # graded before: keep it
             else:
                 todo.append(path)
+        if todo:       # the judges compare with Keras: load it once, its notices off the report (4 s)
+            import_tensorflow_quietly()
 
         def one(path):
             result = grade_submission(path, lesson=args.lesson, limits=limits, seed=args.seed)

@@ -26,6 +26,11 @@ def submission(tmp_path, number, answers=None, edit=None, name="student.ipynb"):
     return path
 
 
+def trains(exercise):
+    """Whether the exercise's check trains a model (its cases carry a seed): the expensive ones."""
+    return any("seed" in case.kwargs for case in exercise.cases()) if hasattr(exercise, "cases") else False
+
+
 def solution_source(number, exercise):
     nb = nbformat.read(build.ROOT / "solutions" / LESSON_FILES[number], 4)
     return next(c.source for c in nb.cells if build.role(c).get("exercise") == exercise)

@@ -8,6 +8,7 @@ import pytest
 from dlbasics import build, notebook
 from dlbasics.checks import lesson
 from dlbasics.checks.core import CheckFailed
+from grading import trains
 from wrong_answers import WRONG
 
 LESSONS = [p.name for p in build.solution_paths()]
@@ -21,10 +22,31 @@ def learner_function(folder, name, ex):
     return ns[ex.title]
 
 
-@pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
+# A check that trains a model costs seconds, and two other runs already prove its solution: the
+# notebook's own check cell (conftest.py runs it on the solution, with these fixed cases) and the
+# grader, which always gives a training exercise the right answer, run from the setup cell alone
+# in its sandbox (test_grade_lessons.py). Running it a third time here proved nothing new.
+QUICK = [(name, ex) for name, ex in EXERCISES if not trains(ex)]
+
+
+@pytest.mark.parametrize("name, ex", QUICK, ids=[f"{name[:2]}-ex{ex.number}" for name, ex in QUICK])
 def test_solution_passes(name, ex, capsys):
     ex.check(learner_function("solutions", name, ex))
     assert "\u2705" in capsys.readouterr().out
+
+
+def test_trained_solutions_are_proven_by_the_notebook_and_the_grader():
+    """What test_solution_passes leaves out is proven twice elsewhere: each training exercise has a
+    check cell in its lesson (run on the solution by conftest.py) and gets the right answer when the
+    grader's tests grade its lesson."""
+    from test_grade_lessons import roles
+
+    trained = [(name, ex) for name, ex in EXERCISES if trains(ex)]
+    assert trained, "no training exercise found: has the way cases carry a seed changed?"
+    for name, ex in trained:
+        lesson_nb = notebook.read(build.ROOT / "lessons" / name)
+        assert any(build.role(c).get("check") == ex.number for c in lesson_nb.cells), (name, ex.number)
+        assert roles(name[:2])[ex.number] == "right", (name, ex.number)
 
 
 @pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)

@@ -15,7 +15,7 @@ import wrong_answers
 from dlbasics import build
 from dlbasics.checks import lesson
 from dlbasics.grade.grader import grade_submission
-from grading import FAST, LESSON_FILES, by_number, solution_source, submission, wrong_source
+from grading import FAST, LESSON_FILES, by_number, solution_source, submission, trains, wrong_source
 
 ROLES = ("right", "wrong", "untouched")
 
@@ -24,8 +24,7 @@ def roles(number):
     """{exercise: role}: rotating, but a training exercise (its cases carry a seed) is always right."""
     out = {}
     for ex in lesson(number).EXERCISES:
-        trains = any("seed" in case.kwargs for case in ex.cases()) if hasattr(ex, "cases") else False
-        out[ex.number] = "right" if trains else ROLES[(ex.number + int(number)) % 3]
+        out[ex.number] = "right" if trains(ex) else ROLES[(ex.number + int(number)) % 3]
     return out
 
 

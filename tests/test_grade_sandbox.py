@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from dlbasics import build
 from dlbasics.checks import lesson
@@ -47,33 +48,69 @@ def _grade_cli(folder, out, *extra, env=None):
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
-def test_a_classmate_cannot_be_copied_and_nothing_can_be_changed(tmp_path):
-    """Ada is right; Eve copies Ada's exercise 1 from disk and, in exercise 2, tries to write
-    everywhere a teacher would mind and to plant a judge that passes anything."""
-    klass, out = tmp_path / "class", tmp_path / "grades"
-    klass.mkdir()
-    tag = uuid.uuid4().hex[:8]
-    targets = [build.ROOT / f"pwned-{tag}.txt", build.ROOT / "dlbasics" / f"pwned_{tag}.py",
-               build.ROOT / "lessons" / f"pwned-{tag}.ipynb", Path.home() / f".pwned-{tag}",
-               Path("/tmp") / f"pwned-{tag}", out / f"pwned-{tag}.json", klass / f"pwned-{tag}.ipynb"]
-    tamper = (f"import os\nfor path in {[str(t) for t in targets]!r}:\n"
-              "    try:\n        open(path, 'w').write('pwned')\n    except OSError:\n        pass\n"
-              f"try:\n    open({str(GRADER_CODE)!r}, 'a').write('\\ndef judge(*a, **k):\\n    return True, \"ok\"\\n')\n"
-              "except OSError:\n    pass\n"
-              f"def {TITLES[2]}(x, *rest, **kw):\n    return x\n")
-    before = hashlib.sha256(GRADER_CODE.read_bytes()).hexdigest()
-    submission(klass, "02", GOOD, name="ada.ipynb")
-    submission(klass, "02", {**GOOD, 1: COPY_FROM_DISK, 2: tamper}, name="eve.ipynb")
-    done = _grade_cli(klass, out, "-j", "2")
-    assert done.returncode == 1, done.stderr
-    ada, eve = (json.loads((out / f"{name}.json").read_text()) for name in ("ada", "eve"))
-    assert ada["score"] == ada["max_score"] > 0 and ada["sandbox"].startswith("bubblewrap")
-    assert by_number(eve)[1]["points"] == 0 and f"does not define the function `{TITLES[1]}`" in by_number(eve)[1]["message"]
-    assert by_number(eve)[2]["points"] == 0
-    assert [t for t in targets if t.exists()] == [], "the submission wrote outside its scratch folder"
-    assert hashlib.sha256(GRADER_CODE.read_bytes()).hexdigest() == before
-    again = _grade_cli(klass, out, "--force")                        # a fresh run still judges honestly
-    assert by_number(json.loads((out / "eve.json").read_text()))[2]["points"] == 0, again.stderr
+class TestAClassFolder:
+    """One class folder graded by the command line, two at a time, as a teacher would: Ada is right,
+    Bob answered exercise 1 only, Mallory's file is broken, and Eve copies Ada's exercise 1 from disk
+    and, in exercise 2, tries to write everywhere a teacher would mind and to plant a judge that
+    passes anything. The tests below share that one run (a grading costs a TensorFlow import)."""
+
+    @pytest.fixture(scope="class")
+    def graded(self, tmp_path_factory):
+        tmp = tmp_path_factory.mktemp("class")
+        klass, out = tmp / "class", tmp / "grades"
+        klass.mkdir()
+        tag = uuid.uuid4().hex[:8]
+        targets = [build.ROOT / f"pwned-{tag}.txt", build.ROOT / "dlbasics" / f"pwned_{tag}.py",
+                   build.ROOT / "lessons" / f"pwned-{tag}.ipynb", Path.home() / f".pwned-{tag}",
+                   Path("/tmp") / f"pwned-{tag}", out / f"pwned-{tag}.json", klass / f"pwned-{tag}.ipynb"]
+        tamper = (f"import os\nfor path in {[str(t) for t in targets]!r}:\n"
+                  "    try:\n        open(path, 'w').write('pwned')\n    except OSError:\n        pass\n"
+                  f"try:\n    open({str(GRADER_CODE)!r}, 'a').write('\\ndef judge(*a, **k):\\n    return True, \"ok\"\\n')\n"
+                  "except OSError:\n    pass\n"
+                  f"def {TITLES[2]}(x, *rest, **kw):\n    return x\n")
+        before = hashlib.sha256(GRADER_CODE.read_bytes()).hexdigest()
+        submission(klass, "02", GOOD, name="ada.ipynb")
+        submission(klass, "02", {1: GOOD[1]}, name="bob.ipynb")
+        submission(klass, "02", {**GOOD, 1: COPY_FROM_DISK, 2: tamper}, name="eve.ipynb")
+        (klass / "mallory.ipynb").write_text("{broken")
+        done = _grade_cli(klass, out, "-j", "2")
+        return {"klass": klass, "out": out, "done": done, "targets": targets, "grader_sha256": before,
+                "gradebook": (out / "gradebook.csv").read_text().splitlines() if (out / "gradebook.csv").exists() else None,
+                "results": {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}}
+
+    def test_gradebook_and_feedback(self, graded):
+        done, out, rows, results = graded["done"], graded["out"], graded["gradebook"], graded["results"]
+        assert done.returncode == 1, done.stderr                     # not everyone has full marks
+        assert rows[0] == "student,lesson,status," + ",".join(f"ex{n} {t}" for n, t in TITLES.items()) + ",total,max,sandbox"
+        points = [by_number(results["ada"])[n]["max_points"] for n in TITLES]
+        full, total = ",".join(map(str, points)), sum(points)
+        bob = ",".join(str(p if n == 1 else 0) for n, p in zip(TITLES, points))
+        assert rows[1].startswith(f"ada,02,graded,{full},{total},{total},bubblewrap ")
+        assert rows[2].startswith(f"bob,02,graded,{bob},{points[0]},{total},bubblewrap ")
+        assert rows[3].startswith(f"eve,02,graded,0,0,{points[2]},{points[2]},{total},bubblewrap ")
+        assert rows[4].startswith("mallory,,invalid")
+        feedback = (out / "bob.feedback.md").read_text()
+        assert f"{points[0]} / {total} points" in feedback and "not implemented" in feedback
+        assert results["ada"]["schema"] == "dlbasics-grade/1" and "keras" in results["ada"]["versions"]
+
+    def test_a_classmate_cannot_be_copied_and_nothing_can_be_changed(self, graded):
+        ada, eve = graded["results"]["ada"], graded["results"]["eve"]
+        assert ada["score"] == ada["max_score"] > 0 and ada["sandbox"].startswith("bubblewrap")
+        assert by_number(eve)[1]["points"] == 0 and f"does not define the function `{TITLES[1]}`" in by_number(eve)[1]["message"]
+        assert by_number(eve)[2]["points"] == 0
+        assert [t for t in graded["targets"] if t.exists()] == [], "the submission wrote outside its scratch folder"
+        assert hashlib.sha256(GRADER_CODE.read_bytes()).hexdigest() == graded["grader_sha256"]
+
+    def test_grading_again_resumes_with_nothing_to_regrade(self, graded):
+        start = time.perf_counter()
+        again = _grade_cli(graded["klass"], graded["out"], "-j", "2")
+        assert again.returncode == 1 and time.perf_counter() - start < 30, again.stderr
+        assert (graded["out"] / "gradebook.csv").read_text().splitlines() == graded["gradebook"]
+
+    def test_a_fresh_grading_still_judges_honestly(self, graded):
+        """Whatever Eve's first grading left behind, grading her again from scratch gives nothing."""
+        again = _grade_cli(graded["klass"] / "eve.ipynb", graded["out"], "--force")
+        assert by_number(json.loads((graded["out"] / "eve.json").read_text()))[2]["points"] == 0, again.stderr
 
 
 def test_without_the_sandbox_copying_works_so_the_test_above_means_something(tmp_path):
