@@ -92,6 +92,8 @@ class TestAClassFolder:
         feedback = (out / "bob.feedback.md").read_text()
         assert f"{points[0]} / {total} points" in feedback and "not implemented" in feedback
         assert results["ada"]["schema"] == "dlbasics-grade/1" and "keras" in results["ada"]["versions"]
+        # each exercise's own time (lesson 02's take milliseconds), never the runner's imports (seconds)
+        assert all(e["seconds"] < 2 for e in results["ada"]["exercises"]), results["ada"]["exercises"]
 
     def test_a_classmate_cannot_be_copied_and_nothing_can_be_changed(self, graded):
         ada, eve = graded["results"]["ada"], graded["results"]["eve"]

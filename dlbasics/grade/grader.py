@@ -177,8 +177,7 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
                             outcome = plain.load(result)
                         except Exception:
                             outcome = None
-                        done[n] = ("ran" if outcome is not None else "crashed", outcome,
-                                   time.perf_counter() - (began if current == n else launched))
+                        done[n] = ("ran" if outcome is not None else "crashed", outcome, _took(results, n))
                         current = None
                 if current is None:
                     started = [n for n in remaining if n not in done and os.path.exists(os.path.join(results, f"started-{n}"))]
@@ -209,6 +208,16 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
                 left = []
             remaining = left
     return done
+
+
+def _took(results: str, n: int) -> float:
+    """Exercise n's own seconds, from its started- file to its result file (the runner writes both):
+    polling cannot tell, as several can appear between two looks, the first after the imports."""
+    try:
+        return max(0.0, os.path.getmtime(os.path.join(results, f"result-{n}.npz"))
+                   - os.path.getmtime(os.path.join(results, f"started-{n}")))
+    except OSError:
+        return 0.0
 
 
 def judge(exercise, seed: int, outcome) -> tuple[bool, str]:
