@@ -8,7 +8,7 @@ import pytest
 from dlbasics import build, notebook
 from dlbasics.checks import lesson
 from dlbasics.checks.core import CheckFailed
-from grading import trains
+from grading import seeded
 from wrong_answers import WRONG
 
 LESSONS = [p.name for p in build.solution_paths()]
@@ -22,11 +22,11 @@ def learner_function(folder, name, ex):
     return ns[ex.title]
 
 
-# A check that trains a model costs seconds, and two other runs already prove its solution: the
-# notebook's own check cell (conftest.py runs it on the solution, with these fixed cases) and the
-# grader, which always gives a training exercise the right answer, run from the setup cell alone
-# in its sandbox (test_grade_lessons.py). Running it a third time here proved nothing new.
-QUICK = [(name, ex) for name, ex in EXERCISES if not trains(ex)]
+# A check that trains the learner's model (`trains_a_model`) costs seconds, and two other runs prove
+# its solution: the notebook's own check cell (conftest.py runs it on the solution, with these fixed
+# cases) and the grader, which always gives a training exercise the right answer (its cases carry a
+# seed), run from the setup cell alone in its sandbox with a random seed (test_grade_lessons.py).
+QUICK = [(name, ex) for name, ex in EXERCISES if not ex.trains_a_model]
 
 
 @pytest.mark.parametrize("name, ex", QUICK, ids=[f"{name[:2]}-ex{ex.number}" for name, ex in QUICK])
@@ -36,17 +36,19 @@ def test_solution_passes(name, ex, capsys):
 
 
 def test_trained_solutions_are_proven_by_the_notebook_and_the_grader():
-    """What test_solution_passes leaves out is proven twice elsewhere: each training exercise has a
-    check cell in its lesson (run on the solution by conftest.py) and gets the right answer when the
-    grader's tests grade its lesson."""
+    """What test_solution_passes leaves out is proven elsewhere, and this test keeps it so: the
+    notebook's check cell calls the check with its default (fixed) cases, in the lesson and the
+    solution alike, and the grader's tests give the exercise the right answer."""
     from test_grade_lessons import roles
 
-    trained = [(name, ex) for name, ex in EXERCISES if trains(ex)]
-    assert trained, "no training exercise found: has the way cases carry a seed changed?"
+    trained = [(name, ex) for name, ex in EXERCISES if ex.trains_a_model]
+    assert len(trained) >= 6, "the course's training exercises lost their `trains_a_model` flag?"
     for name, ex in trained:
-        lesson_nb = notebook.read(build.ROOT / "lessons" / name)
-        assert any(build.role(c).get("check") == ex.number for c in lesson_nb.cells), (name, ex.number)
-        assert roles(name[:2])[ex.number] == "right", (name, ex.number)
+        for folder in ("lessons", "solutions"):
+            nb = notebook.read(build.ROOT / folder / name)
+            calls = [c.source.strip() for c in nb.cells if build.role(c).get("check") == ex.number]
+            assert calls == [f"check.exercise_{ex.number}({ex.title})"], (folder, name, calls)
+        assert seeded(ex) and roles(name[:2])[ex.number] == "right", (name, ex.number)
 
 
 @pytest.mark.parametrize("name, ex", EXERCISES, ids=IDS)
@@ -54,9 +56,9 @@ def test_solution_passes_randomized_cases(name, ex):
     """The grader's extra random cases are valid: the solution passes them for several seeds."""
     fixed = len(ex.cases())
     if len(ex.cases(np.random.default_rng(0))) == fixed:
-        pytest.skip("no randomized cases (e.g. the check trains a model): the fixed cases are the test")
+        pytest.skip("no randomized cases (e.g. the check trains a model): the grader reuses the fixed ones")
     fn = learner_function("solutions", name, ex)
-    for seed in range(3):       # only the extra cases: test_solution_passes already ran the fixed ones
+    for seed in range(3):       # only the extra cases: the fixed ones are run by test_solution_passes
         ex.check(fn, cases=ex.cases(np.random.default_rng(seed))[fixed:], quiet=True)
 
 

@@ -9,7 +9,7 @@ import pytest
 from dlbasics import build
 from dlbasics.checks import lesson
 from dlbasics.grade.grader import Limits, grade_submission
-from grading import FAST, LESSON_FILES, by_number, solution_source, submission
+from grading import FAST, LESSON_FILES, PEEK_AT_THE_KEY, by_number, solution_source, submission
 
 
 # Lesson 02 is the quickest to grade. FN in a hostile cell stands for exercise 1's function name.
@@ -80,39 +80,15 @@ def test_endless_loop_that_ignores_interrupts_times_out(tmp_path):
 
 # ---- two gradings shared by several tests ----------------------------------------------------
 # A grading starts a runner that imports TensorFlow (about 4 s), so the tests below each assert one
-# property of a grading they share: every exercise runs in a namespace of its own, so one cell's
-# attack cannot change what another cell's result means. Tests in a class run on one worker
+# property of a grading they share. The exercises run one after another in one runner process,
+# each in a fresh namespace; these attacks change nothing process-wide (modules, builtins), so each
+# exercise's result speaks for its own attack only. Tests in a class run on one worker
 # (conftest.py), which grades once for all of them.
 
 STEAL_SOLUTION = (f"import nbformat\nnb = nbformat.read({str(build.ROOT / 'solutions' / LESSON_FILES['02'])!r}, 4)\n"
                   "exec([c.source for c in nb.cells if c.metadata.get('dlbasics', {}).get('exercise') == 1][0])")
 # TEST-NET-1 (192.0.2.1) routes nowhere; inside the sandbox there is no interface but loopback.
 CALL_OUT = "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=5)\n" + GOOD[2]
-# Every way to the answer key a learner could try: import the module, or read its file and run it.
-KEY_FILE = build.ROOT / "dlbasics" / "checks" / "lesson02.py"
-PEEK_AT_THE_KEY = f"""
-import types
-
-def by_import():
-    import dlbasics.checks.lesson02 as key        # the runner holds it, with its references removed
-    return key
-
-def from_its_file():
-    key = types.ModuleType("dlbasics.checks.lesson02")
-    key.__package__ = "dlbasics.checks"
-    exec(open({str(KEY_FILE)!r}).read(), key.__dict__)
-    return key
-
-for way in (by_import, from_its_file):
-    try:
-        reference = way().EXERCISES[2].reference
-    except Exception as e:
-        print(way.__name__, "failed:", e)
-        continue
-    if callable(reference):
-        FN = reference
-        break
-"""
 
 
 class TestNothingOutsideTheSandboxIsReachable:
@@ -136,8 +112,8 @@ class TestNothingOutsideTheSandboxIsReachable:
 
 class TestOnlyTheExerciseCellsCount:
     """One grading of a correct notebook that was mangled everywhere but its answers: the check and
-    setup cells replaced by `SystemExit`, cells reversed, a cell that ends the kernel appended, a
-    foreign kernelspec, a pasted copy of exercise 1 that is wrong, exercise 2's cell deleted, and
+    setup cells replaced by `SystemExit`, exercise 2's cell deleted, cells reversed, a wrong copy of
+    exercise 1 pasted after it, a cell that ends the kernel appended, a foreign kernelspec, and
     exercise 3's answer printing to stderr and warning on its way to the right result."""
 
     @pytest.fixture(scope="class")
@@ -146,11 +122,13 @@ class TestOnlyTheExerciseCellsCount:
             for cell in nb.cells:
                 if build.role(cell).get("check") or cell.id == "setup":
                     cell.source = "raise SystemExit('gone')"
-            cell = next(c for c in nb.cells if build.role(c).get("exercise") == 1)
-            copy = nbformat.v4.new_code_cell(f"def {TITLES[1]}(x, *rest, **kw):\n    return 0 * x")
-            nb.cells.insert(nb.cells.index(cell) + 1, copy)   # Jupyter gives a copy a new id
             nb.cells = [c for c in nb.cells if build.role(c).get("exercise") != 2]
             nb.cells.reverse()
+            # a wrong copy of exercise 1 right after it (Jupyter gives a copy a new id): the later
+            # definition, which Run All would keep, must not replace the cell the lesson gave
+            cell = next(c for c in nb.cells if build.role(c).get("exercise") == 1)
+            copy = nbformat.v4.new_code_cell(f"def {TITLES[1]}(x, *rest, **kw):\n    return 0 * x")
+            nb.cells.insert(nb.cells.index(cell) + 1, copy)
             nb.cells.append(nbformat.v4.new_code_cell("import os; os._exit(1)"))
             nb.metadata["kernelspec"] = {"name": "evil"}
 
@@ -162,7 +140,8 @@ class TestOnlyTheExerciseCellsCount:
         assert by_number(result)[1]["points"] == by_number(result)[1]["max_points"], by_number(result)[1]
 
     def test_a_duplicated_exercise_cell_does_not_replace_the_original(self, result):
-        assert by_number(result)[1]["found_by"] == "cell id"
+        ex1 = by_number(result)[1]
+        assert ex1["found_by"] == "cell id" and ex1["points"] == ex1["max_points"], ex1
 
     def test_deleted_exercise_cell_is_reported_missing(self, result):
         assert by_number(result)[2]["status"] == "missing"

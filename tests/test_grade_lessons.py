@@ -4,10 +4,13 @@ plausible mistake (nothing, failed on its answer, not on a broken cell) or left 
 (nothing, "not implemented").
 
 One grading per lesson keeps the suite fast: the grader judges with the very `Exercise.judge`
-that tests/test_checks.py runs against *every* solution and wrong answer in-process (with the
-randomized cases), so here each role once per lesson proves the sandbox path; roles rotate with
-the lesson number, and the training exercises always get the solution role, because a seed the
-grader picks must not fail a correct model (each was swept over >= 20 seeds when its bar was set).
+that tests/test_checks.py runs in-process against every wrong answer and every solution (with the
+randomized cases), except the solutions of checks that train a model, which the notebook's own
+check cell proves (conftest.py); so here each role once per lesson proves the sandbox path. Roles
+rotate with the lesson number, and the exercises whose cases carry a seed (the training ones among
+them) always get the solution role: a seed the grader picks must not fail a correct answer (each
+training bar was swept over >= 20 seeds when it was set), and for a training exercise this is the
+run that proves its solution from the setup cell alone.
 """
 import pytest
 
@@ -15,16 +18,16 @@ import wrong_answers
 from dlbasics import build
 from dlbasics.checks import lesson
 from dlbasics.grade.grader import grade_submission
-from grading import FAST, LESSON_FILES, by_number, solution_source, submission, trains, wrong_source
+from grading import FAST, LESSON_FILES, by_number, solution_source, submission, seeded, wrong_source
 
 ROLES = ("right", "wrong", "untouched")
 
 
 def roles(number):
-    """{exercise: role}: rotating, but a training exercise (its cases carry a seed) is always right."""
+    """{exercise: role}: rotating, but an exercise whose cases carry a seed (every training one) is always right."""
     out = {}
     for ex in lesson(number).EXERCISES:
-        out[ex.number] = "right" if trains(ex) else ROLES[(ex.number + int(number)) % 3]
+        out[ex.number] = "right" if seeded(ex) else ROLES[(ex.number + int(number)) % 3]
     return out
 
 

@@ -54,6 +54,9 @@ class Exercise:
     # An exercise whose function may update the arrays it is given (optimizer state, as Keras's own
     # optimizers do) sets this; its `produce` then passes copies. Otherwise an edit in place fails.
     updates_in_place: bool = False
+    # A check that trains the learner's model (seconds per case; its cases carry a seed) sets this:
+    # the suite then proves its solution in the notebook and the grader only, not a third time.
+    trains_a_model: bool = False
 
     def cases(self, rng=None):
         """The check's cases; with a NumPy Generator, extra randomized cases (autograder)."""

@@ -191,6 +191,7 @@ class WeatherFeatures(Exercise):
 
 class ImageClassifier(Exercise):
     number, title = 3, "build_image_classifier"
+    trains_a_model = True
     hint = ("Start from keras.Input(shape=(28, 28, 1)), flatten or convolve, and end with 10 outputs: "
             "either Dense(10, activation='softmax') with loss='sparse_categorical_crossentropy', or "
             "Dense(10) (logits) with keras.losses.SparseCategoricalCrossentropy(from_logits=True).")

@@ -397,6 +397,7 @@ def _gradient_ratio(model, chain, x, y):
 
 class FixDeepNetwork(Exercise):
     number, title = 4, "fixed_model"
+    trains_a_model = True
     hint = ("Look at what the forward signal and the gradients do through 12 sigmoid layers (section 1): "
             "match the activation and the initializer, consider normalization or skip connections, and pick "
             "an optimizer and learning rate that move in a short run.")

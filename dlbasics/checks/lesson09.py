@@ -255,6 +255,7 @@ def _last_activation(model):
 
 class DesignCNN(Exercise):
     number, title = 3, "build_cnn"
+    trains_a_model = True
     hint = ("Think about where the parameters and the multiply-adds go (Flatten feeds every value of the "
             "last feature maps to the Dense layer; the first convolution runs at full resolution), which "
             "head and loss belong together (lesson 03), and what learning rate suits your optimizer for "

@@ -444,6 +444,7 @@ def _pretrained_path():
 
 class TransferRecipe(Exercise):
     number, title = 3, "transfer"
+    trains_a_model = True
     hint = ("Reuse the pretrained network: a new head on its 64 features (the 'gap' layer), trained first "
             "with the backbone frozen; then unfreeze the top stages with a learning rate about 10 times smaller "
             "than the probe's, BatchNorm layers kept frozen. With 25 images, augmentation (flips, small shifts) "

@@ -189,6 +189,7 @@ def co2_change_windows(window, horizon=4):
 
 class Forecaster(Exercise):
     number, title = 3, "build_forecaster"
+    trains_a_model = True
     hint = ("Start from keras.Input((window, 1)), add a recurrent layer that returns only its last state, end "
             "with a Dense layer of one unit and no activation, and compile with a regression loss and an optimizer "
             "(Adam's default learning rate works; 0.003 learns a little faster).")

@@ -176,6 +176,7 @@ class PadAndMask(Exercise):
 
 class VowelClassifier(Exercise):
     number, title = 3, "build_vowel_classifier"
+    trains_a_model = True
     hint = ("Start from keras.Input(shape=(None, 12)), then layers.Masking(mask_value=0.0) so the padded "
             "steps are skipped, a recurrent layer such as layers.LSTM(32) that returns its last state, and a "
             "Dense layer with one output per speaker; compile with a loss for integer labels that matches the "

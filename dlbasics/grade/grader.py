@@ -212,7 +212,9 @@ def run_exercises(lesson: str, setup: str, answers: dict, seed: int, limits: Lim
 
 def _took(results: str, n: int) -> float:
     """Exercise n's own seconds, from its started- file to its result file (the runner writes both):
-    polling cannot tell, as several can appear between two looks, the first after the imports."""
+    polling cannot tell, as several can appear between two looks, the first after the imports.
+    The learner's code could change these times (the results folder is writable inside): they are
+    shown to the teacher, and nothing is decided by them; timeouts use this process's own clock."""
     try:
         return max(0.0, os.path.getmtime(os.path.join(results, f"result-{n}.npz"))
                    - os.path.getmtime(os.path.join(results, f"started-{n}")))
