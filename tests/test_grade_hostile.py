@@ -12,7 +12,8 @@ from dlbasics.grade.grader import Limits, grade_submission
 from grading import FAST, LESSON_FILES, PEEK_AT_THE_KEY, by_number, solution_source, submission
 
 
-# Lesson 02 is the quickest to grade. FN in a hostile cell stands for exercise 1's function name.
+# Lesson 02 is the quickest to grade. FN in a hostile cell stands for the name of the function that
+# the exercise it answers defines (exercise 1: `sigmoid`).
 TITLES = {ex.number: ex.title for ex in lesson("02").EXERCISES}
 GOOD = {n: solution_source("02", n) for n in TITLES}
 
